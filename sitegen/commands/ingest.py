@@ -1,0 +1,15 @@
+"""`sitegen ingest` (not implemented yet)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    print("sitegen ingest: not implemented yet", file=sys.stderr)
+    return 2

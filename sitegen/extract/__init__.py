@@ -1,0 +1,1 @@
+"""Raw article text → facts (FACTS.md)."""
