@@ -1,5 +1,132 @@
-"""Arabic normalisation and tokenisation through camel-tools."""
+"""Arabic normalisation and tokenisation through camel-tools.
 
-from camel_tools.tokenizers.word import simple_word_tokenize  # noqa: F401
-from camel_tools.utils.dediac import dediac_ar  # noqa: F401
-from camel_tools.utils.normalize import normalize_unicode  # noqa: F401
+Names are matched on a normalised form so that spelling variants found in the
+press ("إسبانيا"/"اسبانيا", "الحموشي"/"حموشي", "بالرباط"/"الرباط") meet the
+registry. An article is normalised once: tokens keep their character offsets
+in the original text so a match can be reported as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+    normalize_unicode,
+)
+
+__all__ = [
+    "Token",
+    "core_variants",
+    "key",
+    "normalize",
+    "phrase_key",
+    "simple_word_tokenize",
+    "strip_article",
+    "tokenize",
+]
+
+_TATWEEL = "\u0640"
+_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+# Proclitic prefixes a name can carry: conjunction (و ف), preposition (ب ل ك),
+# then the article (ال); "لل" is ل + ال with the alef dropped. Longest first.
+_CONJ = ("و", "ف", "")
+_PREP = ("ب", "ل", "ك", "")
+_PREFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {c + p + a for c in _CONJ for p in _PREP for a in ("ال", "") if p + a != "لال"}
+        | {c + "لل" for c in _CONJ},
+        key=len,
+        reverse=True,
+    )[:-1]  # drop the empty prefix
+)
+_MIN_CORE = 2
+
+
+def normalize(text: str) -> str:
+    """Canonical form for matching: Unicode, diacritics, alef/yaa/teh marbuta, digits."""
+    text = normalize_unicode(text)
+    text = dediac_ar(text).replace(_TATWEEL, "")
+    text = normalize_alef_ar(text)
+    text = normalize_alef_maksura_ar(text)
+    text = normalize_teh_marbuta_ar(text)
+    return text.translate(_ARABIC_INDIC).lower()
+
+
+def strip_article(word: str) -> str:
+    """A normalised word without its article, the form registry keys use."""
+    if word.startswith("ال") and len(word) - 2 >= _MIN_CORE:
+        return word[2:]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def core_variants(word: str) -> tuple[str, ...]:
+    """Every reading of a normalised word with its proclitics removed.
+
+    "وبالرباط" may be و+ب+ال+رباط; "ليبيا" may be ل+يبيا. Both readings are
+    kept: the registry decides which core is a known name.
+    """
+    out = [strip_article(word)]
+    if not _ARABIC_LETTER.match(word):
+        return tuple(out)
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_CORE:
+            core = word[len(prefix) :]
+            if prefix.endswith("لل") and core.startswith("ل"):
+                continue
+            out.append(strip_article(core))
+    return tuple(dict.fromkeys(out))
+
+
+def key(word: str) -> str:
+    """Registry key of one word as printed in a registry (no proclitics but ال)."""
+    return strip_article(normalize(word))
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """Registry key of a name or cue phrase: normalised words, articles dropped."""
+    return tuple(
+        strip_article(tok)
+        for tok in simple_word_tokenize(normalize(phrase))
+        if tok.isalnum() or _ARABIC_LETTER.match(tok)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the article: as written, normalised, and where it sits."""
+
+    text: str
+    norm: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.norm.isalnum()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text` (already `normalize_unicode`d) with offsets, normalised in one pass."""
+    raw = simple_word_tokenize(text)
+    norms = normalize("\n".join(raw)).split("\n")
+    if len(norms) != len(raw):  # a normaliser merged lines: fall back per token
+        norms = [normalize(tok) for tok in raw]
+    tokens: list[Token] = []
+    pos = 0
+    for tok, norm in zip(raw, norms, strict=True):
+        start = text.find(tok, pos)
+        if start < 0:
+            start = pos
+        pos = start + len(tok)
+        tokens.append(Token(tok, norm, start, pos))
+    return tokens
