@@ -1,0 +1,80 @@
+/* The search page: Pagefind UI over this language's index.
+ *
+ * The index holds Arabic in the extractor's normalised form (see
+ * sitegen/publish/search_text.py), so a reader's query is reduced the same
+ * way before Pagefind sees it: `queryKey` is a port of `query_text`, driven by
+ * the rules the build emits next to the index (sitegen-rules.json). Results
+ * show the original title and excerpt, which the index keeps in its meta.
+ */
+(function () {
+  "use strict";
+
+  var WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+  /* Normalise one word: character map (diacritics, alef, yaa, teh marbuta,
+   * digits, case), then drop the article when enough of the word remains. */
+  function wordKey(word, rules) {
+    var out = "";
+    for (var ch of word) {
+      var mapped = rules.charmap[ch];
+      out += mapped === undefined ? ch : mapped;
+    }
+    out = out.toLowerCase();
+    var article = rules.article;
+    if (article && out.startsWith(article) && out.length - article.length >= rules.min_core) {
+      out = out.slice(article.length);
+    }
+    return out;
+  }
+
+  /* A reader's query as the index expects it. */
+  function queryKey(query, rules) {
+    if (!rules.charmap || rules.language !== "ar") return query;
+    var words = query.match(WORD) || [];
+    return words.map(function (w) { return wordKey(w, rules); }).filter(Boolean).join(" ");
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /* Show the original excerpt, not the normalised text Pagefind indexed. */
+  function showOriginal(result) {
+    if (result.meta && result.meta.excerpt !== undefined) {
+      result.excerpt = escapeHtml(result.meta.excerpt);
+    }
+    result.sub_results = [];
+    return result;
+  }
+
+  function start(box) {
+    var bundle = new URL(box.dataset.bundle, document.baseURI).pathname;
+    var siteRoot = new URL(box.dataset.siteRoot, document.baseURI).pathname;
+    fetch(bundle + "sitegen-rules.json")
+      .then(function (response) { return response.json(); })
+      .then(function (rules) {
+        var ui = new window.PagefindUI({
+          element: "#" + box.id,
+          bundlePath: bundle,
+          baseUrl: siteRoot,
+          showImages: false,
+          showSubResults: false,
+          resetStyles: false,
+          processTerm: function (term) { return queryKey(term, rules); },
+          processResult: showOriginal,
+        });
+        var initial = new URLSearchParams(window.location.search).get("q");
+        if (initial) ui.triggerSearch(initial);
+        box.dataset.ready = "true";
+      });
+  }
+
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = { queryKey: queryKey, wordKey: wordKey };
+  } else {
+    var box = document.querySelector("[data-search]");
+    if (box) start(box);
+  }
+})();

@@ -1,0 +1,130 @@
+"""Search index: Arabic normalisation for Pagefind, bundles per language, JS port."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sitegen.publish.search import RULES_FILE, SearchDocument, build_search_index
+from sitegen.publish.search_text import browser_rules, index_text, query_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEARCH_JS = ROOT / "templates" / "static" / "search.js"
+PROCLITICS = ["و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "فال", "كال", "لل", "ولل", "وب", "فب"]
+
+
+def _finds(query: str, text: str) -> bool:
+    """Whether every word of the reduced query is an indexed word of `text`."""
+    indexed = set(index_text(text, "ar").split())
+    return all(word in indexed for word in query_text(query, "ar").split())
+
+
+@pytest.mark.parametrize("prefix", PROCLITICS)
+@pytest.mark.parametrize("bare", ["حموشي", "كتب", "رباط", "إسبانيا", "مخابرات"])
+def test_bare_word_finds_prefixed_form(bare: str, prefix: str) -> None:
+    assert _finds(bare, f"قال {prefix}{bare} اليوم")
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("الحموشي", "استقبل وحموشي"),
+        ("الكتب", "والكتب"),
+        ("اسبانيا", "زار إسبانيا"),
+        ("إسبانيا", "زار اسبانيا"),
+        ("الشرطة", "رجال الشرطه"),
+        ("مستشفى", "في مستشفي"),
+        ("الأمن", "الأَمْنُ الوطني"),
+        ("٢٠٣٠", "كأس العالم 2030"),
+    ],
+)
+def test_variant_spellings_meet(query: str, text: str) -> None:
+    assert _finds(query, text)
+
+
+def test_unrelated_word_is_not_found() -> None:
+    assert not _finds("مدريد", "استقبل الحموشي في الرباط")
+
+
+def test_english_text_is_indexed_as_written() -> None:
+    assert index_text("Hammouchi met Sánchez.", "en") == "Hammouchi met Sánchez."
+    assert query_text("Hammouchi", "en") == "Hammouchi"
+
+
+def _docs() -> list[SearchDocument]:
+    return [
+        SearchDocument("/ar/articles/b/", "ar", "عنوان ثان", "وحموشي في مدريد", "مدريد"),
+        SearchDocument("/ar/articles/a/", "ar", "عنوان", "استقبل الحموشي", "استقبل"),
+        SearchDocument("/en/articles/a/", "en", "Title", "Hammouchi received", "received"),
+    ]
+
+
+def test_one_bundle_per_language(tmp_path: Path) -> None:
+    build_search_index(tmp_path, _docs())
+    for language in ("ar", "en"):
+        bundle = tmp_path / language / "pagefind"
+        entry = json.loads((bundle / "pagefind-entry.json").read_text())
+        assert list(entry["languages"]) == [language]
+        assert (bundle / "pagefind-ui.js").is_file()
+        rules = json.loads((bundle / RULES_FILE).read_text(encoding="utf-8"))
+        assert rules["language"] == language
+    assert entry["languages"]["en"]["page_count"] == 1
+
+
+def test_bundle_is_reproducible_and_replaces_old_files(tmp_path: Path) -> None:
+    build_search_index(tmp_path / "one", _docs())
+    stale = tmp_path / "two" / "ar" / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    build_search_index(tmp_path / "two", list(reversed(_docs())))
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _sample_words() -> list[str]:
+    """Words of the raw seeds and content: real press spelling, every variant."""
+    words: set[str] = set()
+    for folder in (ROOT / "seeds", ROOT / "content" / "articles"):
+        for path in sorted(folder.glob("*.*")):
+            words.update(path.read_text(encoding="utf-8", errors="replace").split())
+    words.update(f"{p}{w}" for p in PROCLITICS for w in ("حموشي", "أمن", "آمال", "إلى"))
+    words.update(["الأَمْنُ", "ﻻ", "ﷲ", "ABC", "Sánchez", "٢٠٣٠", "مستشفى", "الشرطة", "ـالـحـمـوشـي"])
+    return sorted(words)
+
+
+def test_browser_port_reduces_queries_like_python() -> None:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is required on CI to check search.js")
+        pytest.skip("node is not installed")
+    words = _sample_words()
+    script = (
+        "const {queryKey} = require(process.argv[1]);"
+        "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(input.words.map(w => queryKey(w, input.rules))));"
+    )
+    payload = json.dumps({"words": words, "rules": browser_rules("ar")})
+    result = subprocess.run(
+        [node, "-e", script, str(SEARCH_JS)],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    from_js = json.loads(result.stdout)
+    mismatches = [
+        (w, js, query_text(w, "ar"))
+        for w, js in zip(words, from_js, strict=True)
+        if js != query_text(w, "ar")
+    ]
+    assert len(words) > 500
+    assert mismatches == []
