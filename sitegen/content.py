@@ -1,0 +1,337 @@
+"""Content files: extracted facts become editable Markdown, and re-ingest keeps edits.
+
+A content file (`content/articles/<slug>.md`, format in docs/DESIGN.md) is where
+machine and editor meet. Ingest writes the facts; an editor corrects them; the
+next ingest must not undo the correction. So ingest records, per field, a hash
+of the value it wrote (`ingest.fields`): a field whose value no longer matches
+its hash was edited by hand and is kept, every other field takes the new
+extraction. English fields belong to `translate` and editors; ingest copies
+them through untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from slugify import slugify
+
+from sitegen import frontmatter
+from sitegen.frontmatter import ContentError, Document
+
+# Facts that ingest owns (FACTS.md keys), in the order they appear in a file.
+FACT_FIELDS = (
+    "title_ar",
+    "outlet_ar",
+    "author_ar",
+    "published",
+    "event_date",
+    "dates",
+    "officials",
+    "countries",
+    "places",
+    "topics",
+    "summary_ar",
+)
+BODY_FIELD = "body_ar"
+TRACKED_FIELDS = (*FACT_FIELDS, BODY_FIELD)
+# Written by translate or editors; ingest never touches them.
+ENGLISH_FIELDS = ("title_en", "title_en_meta", "summary_en", "summary_en_meta")
+KEY_ORDER = (
+    "slug",
+    "source",
+    "title_ar",
+    "title_en",
+    "title_en_meta",
+    "outlet_ar",
+    "author_ar",
+    "published",
+    "event_date",
+    "dates",
+    "officials",
+    "countries",
+    "places",
+    "topics",
+    "summary_ar",
+    "summary_en",
+    "summary_en_meta",
+)
+INGEST_KEY = "ingest"
+SLUG_MAX = 60
+ARTICLES_DIR = "articles"
+_SOURCE_LINE = re.compile(r"^source:\s*['\"]?(.+?)['\"]?\s*$", re.MULTILINE)
+
+
+def value_hash(value: Any) -> str:
+    """Short hash of a field value, the same however YAML lays the value out."""
+    if isinstance(value, str):
+        value = value.strip()
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plain(value: Any) -> Any:
+    """A deep copy made only of dict/list/str/int/bool/None.
+
+    Shared sub-objects would otherwise be dumped as YAML anchors (&id001),
+    which editors cannot be expected to understand.
+    """
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+# --- slugs ----------------------------------------------------------------------
+
+
+def make_slug(facts: Mapping[str, Any], taken: Iterable[str] = (), country_name=None) -> str:
+    """A readable ASCII slug: date, who, where (else words of the title), made unique.
+
+    `country_name(iso) -> str` gives English country names when no place is
+    known. The slug is chosen once, at first ingest, and never changed.
+    """
+    parts = [_date_part(facts), _who_part(facts), _where_part(facts, country_name)]
+    words = [p for p in parts[1:] if p]
+    if len(words) < 2:
+        parts.append(slugify(facts.get("title_ar") or "", max_length=40, word_boundary=True))
+    base = slugify("-".join(p for p in parts if p), max_length=SLUG_MAX, word_boundary=True)
+    if not base or base == _date_part(facts):
+        stem = slugify(Path(str(facts.get("source") or "article")).stem, max_length=30)
+        base = "-".join(p for p in (base, stem or "article") if p)
+    return unique_slug(base, set(taken))
+
+
+def unique_slug(base: str, taken: set[str]) -> str:
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _date_part(facts: Mapping[str, Any]) -> str:
+    date = facts.get("event_date") or facts.get("published")
+    return str(date) if isinstance(date, str) and re.fullmatch(r"\d{4}(-\d\d){0,2}", date) else ""
+
+
+def _who_part(facts: Mapping[str, Any]) -> str:
+    for official in facts.get("officials") or []:
+        name = slugify(str(official.get("name_en") or official.get("name_ar") or ""))
+        if name:
+            return name.rsplit("-", 1)[-1]
+    return ""
+
+
+def _where_part(facts: Mapping[str, Any], country_name) -> str:
+    for place in facts.get("places") or []:
+        name = slugify(str(place.get("name_en") or place.get("name_ar") or ""))
+        if name:
+            return name
+    officials = facts.get("officials") or []
+    home = officials[0].get("country") if officials else None
+    for iso in facts.get("countries") or []:
+        if iso != home:
+            return slugify(country_name(iso) if country_name else str(iso))
+    return ""
+
+
+def safe_slug(slug: Any) -> bool:
+    """True when a slug can be a single path segment: lower-case ASCII words and dashes."""
+    return isinstance(slug, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) is not None
+
+
+# --- building and merging -----------------------------------------------------------
+
+
+@dataclass
+class Merged:
+    """The content of one article file after (re-)ingest, and what was kept."""
+
+    meta: dict[str, Any]
+    body: str
+    kept: list[str] = field(default_factory=list)
+
+
+def new_article(facts: Mapping[str, Any], slug: str, source: str, bookkeeping: dict) -> Merged:
+    """The content file of an article seen for the first time."""
+    values = {name: plain(facts.get(name)) for name in FACT_FIELDS}
+    body = _body(facts)
+    meta = _assemble(slug, source, values, {}, {**bookkeeping, "fields": field_hashes(facts)})
+    return Merged(meta, body)
+
+
+def merge_article(doc: Document, facts: Mapping[str, Any], bookkeeping: dict) -> Merged:
+    """Re-ingest: edited fields (hash differs from ingest.fields) stay, others update.
+
+    The new recorded hash of every field is that of the new extraction, so a
+    field kept as edited stays edited, and one the editor reverts to the
+    extraction follows ingest again.
+    """
+    old = doc.meta
+    recorded = _recorded_hashes(old)
+    values: dict[str, Any] = {}
+    kept: list[str] = []
+    for name in FACT_FIELDS:
+        if _edited(name, old.get(name), recorded):
+            values[name] = old.get(name)
+            kept.append(name)
+        else:
+            values[name] = plain(facts.get(name))
+    body = _body(facts)
+    if _edited(BODY_FIELD, doc.body, recorded):
+        body = doc.body.strip()
+        kept.append(BODY_FIELD)
+    carried = {k: v for k, v in old.items() if k not in (*FACT_FIELDS, INGEST_KEY)}
+    carried.setdefault("slug", doc.path.stem)
+    meta = _assemble(
+        carried.pop("slug"),
+        carried.pop("source", None),
+        values,
+        carried,
+        {**bookkeeping, "fields": field_hashes(facts)},
+    )
+    return Merged(meta, body, kept)
+
+
+def field_hashes(facts: Mapping[str, Any]) -> dict[str, str]:
+    """What `ingest.fields` records: the hash of each value as extracted."""
+    hashes = {name: value_hash(facts.get(name)) for name in FACT_FIELDS}
+    hashes[BODY_FIELD] = value_hash(_body(facts))
+    return hashes
+
+
+def _body(facts: Mapping[str, Any]) -> str:
+    return str(facts.get(BODY_FIELD) or "").strip()
+
+
+def _recorded_hashes(meta: Mapping[str, Any]) -> dict[str, str]:
+    ingest = meta.get(INGEST_KEY)
+    fields = ingest.get("fields") if isinstance(ingest, dict) else None
+    return fields if isinstance(fields, dict) else {}
+
+
+def _edited(name: str, current: Any, recorded: Mapping[str, str]) -> bool:
+    """A field is edited when its value differs from what ingest last wrote.
+
+    A field ingest never recorded (a file written by hand) counts as edited,
+    so a hand-made file is never overwritten.
+    """
+    return recorded.get(name) != value_hash(current)
+
+
+def _assemble(
+    slug: str,
+    source: str | None,
+    values: Mapping[str, Any],
+    carried: Mapping[str, Any],
+    ingest: dict,
+) -> dict[str, Any]:
+    """Front-matter in the documented key order; keys editors added come last.
+
+    `carried` holds what ingest does not own (English fields with their
+    provenance, any key an editor added); it is copied through unchanged.
+    """
+    merged = {"slug": slug, "source": source, **values, **carried}
+    meta = {key: merged[key] for key in KEY_ORDER if key in merged}
+    meta.update((k, v) for k, v in carried.items() if k not in meta)
+    meta[INGEST_KEY] = ingest
+    return meta
+
+
+# --- reading content -----------------------------------------------------------------
+
+
+class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """libyaml loader with the same resolvers as sitegen.frontmatter (dates stay strings)."""
+
+
+_FastLoader.yaml_implicit_resolvers = frontmatter._Loader.yaml_implicit_resolvers
+
+
+def read_document(path: Path) -> Document:
+    """A content file without line numbers, fast (libyaml); errors go through frontmatter."""
+    text = path.read_text(encoding="utf-8")
+    yaml_text, body, body_line = frontmatter.split(text, path)
+    try:
+        meta = yaml.load(yaml_text, Loader=_FastLoader) or {}
+    except yaml.YAMLError:
+        return frontmatter.parse(text, path)  # raises with the line of the error
+    if not isinstance(meta, dict):
+        raise ContentError(path, 2, "front-matter must be a mapping of keys to values")
+    return Document(path, meta, body, body_line)
+
+
+def article_files(content_dir: Path) -> list[Path]:
+    folder = Path(content_dir) / ARTICLES_DIR
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def load_articles(content_dir: Path, reader: Callable[[Path], Document] = frontmatter.read):
+    """Every article of `content_dir/articles`, sorted by file name, with line numbers."""
+    return [reader(path) for path in article_files(content_dir)]
+
+
+def source_of_broken_file(path: Path) -> str | None:
+    """The `source:` of a file whose YAML does not parse, found by its line."""
+    try:
+        match = _SOURCE_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return match.group(1) if match else None
+
+
+def source_key(raw_path: Path, content_dir: Path) -> str:
+    """How a raw file is named in `source:`: relative to the project, POSIX slashes.
+
+    The project is the folder holding content/, so the key does not depend on
+    the directory ingest is run from.
+    """
+    raw = Path(os.path.abspath(raw_path))
+    for base in (Path(os.path.abspath(content_dir)).parent, Path.cwd()):
+        try:
+            return raw.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return raw.as_posix()
+
+
+def source_path(source: str, content_dir: Path) -> Path:
+    """Where the raw file named by `source:` should be on disk."""
+    path = Path(source)
+    return path if path.is_absolute() else Path(os.path.abspath(content_dir)).parent / path
+
+
+def load_settings(content_dir: Path) -> dict[str, Any]:
+    """`content/site.yaml` as a dict (empty when absent)."""
+    path = Path(content_dir) / "site.yaml"
+    if not path.exists():
+        return {}
+    data = frontmatter.load_yaml(path.read_text(encoding="utf-8"), path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError(path, 1, "site settings must be a mapping")
+    return data
+
+
+def load_site_content(content_dir: Path) -> dict[str, Any]:
+    """Everything the site model needs, as plain dicts: settings and articles.
+
+    Each article is its front-matter plus `body_ar` and `path` (for messages).
+    """
+    articles = []
+    for doc in load_articles(content_dir):
+        item = copy.deepcopy(doc.meta)
+        item[BODY_FIELD] = doc.body.strip()
+        item["path"] = str(doc.path)
+        articles.append(item)
+    return {"site": load_settings(content_dir), "articles": articles}

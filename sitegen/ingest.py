@@ -1,0 +1,314 @@
+"""Ingest: raw articles → content files, without ever losing an editor's work.
+
+One content file per raw article, found again on re-ingest by its `source:`.
+Work is reused: an article whose raw text and extractor (code, data and
+registry) are unchanged is not extracted again. A bad raw file or a content
+file an editor broke is reported by name and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from sitegen import content, frontmatter
+from sitegen.frontmatter import ContentError, Document
+from sitegen.rawtext import RawInputError, iter_raw_files, read_raw_article
+
+Extractor = Callable[..., dict]
+_PACKAGE = Path(__file__).resolve().parent
+# What extraction depends on besides the raw text: a change here re-extracts all.
+_EXTRACTOR_PARTS = ("extract", "data", "registry.py")
+_DATA_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".txt", ".po", ".csv"}
+
+
+@dataclass
+class UnknownOfficial:
+    """A name the registry lacks, with the articles it appears in."""
+
+    id: str
+    name_ar: str | None
+    name_en: str | None
+    country: str | None
+    role_ar: str | None
+    articles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What a run did, for the summary and for tests."""
+
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    kept: dict[Path, list[str]] = field(default_factory=dict)
+    unknown: dict[str, UnknownOfficial] = field(default_factory=dict)
+    vanished: list[tuple[Path, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    extracted: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class _Existing:
+    path: Path
+    doc: Document | None  # None when the file does not parse
+    error: str | None = None
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    content_dir: Path,
+    *,
+    extract: Extractor | None = None,
+    registry: Any = None,
+    today: Any = None,
+    force: bool = False,
+    fingerprint: str | None = None,
+    progress: TextIO | None = None,
+    on_problem: Callable[[str], None] | None = None,
+) -> Report:
+    """Ingest raw files (or folders of *.txt) into `content_dir/articles`."""
+    content_dir = Path(content_dir)
+    report = Report()
+    note = _problem_sink(report, on_problem)
+    if registry is None:
+        registry = _load_registry(content_dir, note)
+    if extract is None:
+        from sitegen.extract import extract_facts as extract
+    fingerprint = fingerprint or extractor_fingerprint(content_dir)
+    index, taken = _index(content_dir)
+    files = iter_raw_files(paths)
+    seen: set[str] = set()
+    meter = _Progress(len(files), progress)
+    for number, raw_path in enumerate(files, 1):
+        key = content.source_key(raw_path, content_dir)
+        seen.add(key)
+        job = _Job(raw_path, key, content_dir, registry, today, fingerprint, force)
+        job.run(index.get(key), taken, extract, report, note)
+        meter.tick(number)
+    meter.done()
+    _find_vanished(index, seen, content_dir, report)
+    return report
+
+
+@dataclass
+class _Job:
+    """Ingest of one raw file."""
+
+    raw_path: Path
+    key: str
+    content_dir: Path
+    registry: Any
+    today: Any
+    fingerprint: str
+    force: bool
+
+    def run(self, existing, taken, extract, report: Report, note) -> None:
+        try:
+            text = read_raw_article(self.raw_path)
+        except RawInputError as exc:
+            note(str(exc))
+            return
+        if existing is not None and existing.doc is None:
+            note(f"{existing.path}: not re-ingested, fix this file first: {existing.error}")
+            return
+        sha = content.text_sha256(text)
+        if existing is not None and self._unchanged(existing.doc, sha):
+            report.unchanged.append(existing.path)
+            _collect_unknown(existing.doc.meta, report)
+            return
+        facts = self._extract(extract, text, note)
+        if facts is None:
+            return
+        report.extracted += 1
+        self._write(facts, existing, sha, taken, report)
+
+    def _unchanged(self, doc: Document, sha: str) -> bool:
+        ingest = doc.meta.get(content.INGEST_KEY)
+        if self.force or not isinstance(ingest, dict):
+            return False
+        return ingest.get("source_sha256") == sha and ingest.get("extractor") == self.fingerprint
+
+    def _extract(self, extract, text: str, note) -> dict | None:
+        try:
+            return extract(text, self.key, today=self.today, registry=self.registry)
+        except Exception as exc:  # one article's bug must not stop the run
+            note(f"{self.raw_path}: extraction failed: {type(exc).__name__}: {exc}")
+            return None
+
+    def _write(self, facts: dict, existing, sha: str, taken: set[str], report: Report) -> None:
+        bookkeeping = {"source_sha256": sha, "extractor": self.fingerprint}
+        if existing is None:
+            slug = content.make_slug(facts, taken, self._country_name)
+            taken.add(slug)
+            path = self.content_dir / content.ARTICLES_DIR / f"{slug}.md"
+            merged = content.new_article(facts, slug, self.key, bookkeeping)
+        else:
+            path = existing.path
+            merged = content.merge_article(existing.doc, facts, bookkeeping)
+        frontmatter.write(path, merged.meta, merged.body)
+        if existing is None:
+            report.created.append(path)
+        else:
+            changed = _visible(merged.meta, merged.body) != _visible(
+                existing.doc.meta, existing.doc.body
+            )
+            (report.updated if changed else report.unchanged).append(path)
+        if merged.kept:
+            report.kept[path] = merged.kept
+        _collect_unknown(merged.meta, report)
+
+    def _country_name(self, iso: str) -> str:
+        try:
+            return self.registry.country_name(iso, "en")
+        except Exception:
+            return iso
+
+
+def _visible(meta: dict, body: str) -> tuple:
+    """What an editor sees of an article: all but the ingest bookkeeping."""
+    return {k: v for k, v in meta.items() if k != content.INGEST_KEY}, body.strip()
+
+
+def _problem_sink(report: Report, on_problem):
+    def note(message: str) -> None:
+        report.problems.append(message)
+        if on_problem:
+            on_problem(message)
+
+    return note
+
+
+def _load_registry(content_dir: Path, note):
+    from sitegen.registry import Registry, load_registry
+
+    try:
+        return load_registry(content_dir)
+    except ContentError as exc:
+        note(f"{exc} (registry not loaded: nothing matches known officials)")
+        return Registry()
+
+
+def _index(content_dir: Path) -> tuple[dict[str, _Existing], set[str]]:
+    """Existing content files by `source:`, and the slugs already taken."""
+    index: dict[str, _Existing] = {}
+    taken: set[str] = set()
+    for path in content.article_files(content_dir):
+        taken.add(path.stem)
+        try:
+            doc = content.read_document(path)
+        except (ContentError, UnicodeDecodeError) as exc:
+            source = content.source_of_broken_file(path)
+            if source:
+                index[source] = _Existing(path, None, str(exc))
+            continue
+        source = doc.meta.get("source")
+        if isinstance(source, str):
+            index[source] = _Existing(path, doc)
+        if isinstance(doc.meta.get("slug"), str):
+            taken.add(doc.meta["slug"])
+    return index, taken
+
+
+def _find_vanished(index, seen: set[str], content_dir: Path, report: Report) -> None:
+    for source, existing in sorted(index.items()):
+        if source not in seen and not content.source_path(source, content_dir).exists():
+            report.vanished.append((existing.path, source))
+
+
+def _collect_unknown(meta: dict, report: Report) -> None:
+    officials = meta.get("officials")
+    if not isinstance(officials, list):
+        return
+    slug = str(meta.get("slug"))
+    for official in officials:
+        if not isinstance(official, dict) or official.get("known", True):
+            continue
+        ident = str(official.get("id") or official.get("name_ar") or "?")
+        entry = report.unknown.setdefault(
+            ident,
+            UnknownOfficial(
+                ident,
+                official.get("name_ar"),
+                official.get("name_en"),
+                official.get("country"),
+                official.get("role_ar"),
+            ),
+        )
+        if slug not in entry.articles:
+            entry.articles.append(slug)
+
+
+def extractor_fingerprint(content_dir: Path) -> str:
+    """Hash of the extractor's code and data and of the registry: when it changes,
+    unchanged raw texts are extracted again so improvements reach the content."""
+    digest = hashlib.sha256()
+    roots = [_PACKAGE / part for part in _EXTRACTOR_PARTS]
+    roots.append(Path(content_dir) / "registry")
+    for root in roots:
+        files = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        for path in files:
+            if path.is_file() and path.suffix in _DATA_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+class _Progress:
+    """Progress on stderr: a live line on a terminal, a line every N files in logs."""
+
+    EVERY = 500
+    INTERVAL = 0.2
+
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total = total
+        self.stream = stream
+        self.live = bool(stream and stream.isatty())
+        self.last = 0.0
+
+    def tick(self, number: int) -> None:
+        if self.stream is None:
+            return
+        if self.live:
+            now = time.monotonic()
+            if now - self.last >= self.INTERVAL or number == self.total:
+                self.last = now
+                self.stream.write(f"\ringest: {number}/{self.total} files")
+                self.stream.flush()
+        elif number % self.EVERY == 0 and number < self.total:
+            print(f"ingest: {number}/{self.total} files", file=self.stream, flush=True)
+
+    def done(self) -> None:
+        if self.stream is not None and self.live and self.last:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def format_report(report: Report) -> str:
+    """The end-of-run summary editors read."""
+    total = len(report.created) + len(report.updated) + len(report.unchanged)
+    lines = [
+        f"ingest: {total} articles: {len(report.created)} new, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged; {sum(map(len, report.kept.values()))} edits kept "
+        f"in {len(report.kept)} files; {len(report.unknown)} unknown officials; "
+        f"{len(report.vanished)} vanished seeds; {len(report.problems)} problems"
+    ]
+    for path, fields in sorted(report.kept.items()):
+        lines.append(f"  kept edits: {path}: {', '.join(fields)}")
+    if report.unknown:
+        lines.append("  officials not in the registry (add them to registry/officials.yaml):")
+    for official in sorted(report.unknown.values(), key=lambda o: o.id):
+        who = ", ".join(str(x) for x in (official.name_ar, official.name_en, official.country) if x)
+        lines.append(f"    {official.id} ({who}) in {', '.join(official.articles)}")
+    for path, source in report.vanished:
+        lines.append(f"  seed gone: {path} (source {source} no longer exists; file kept)")
+    for problem in report.problems:
+        lines.append(f"  problem: {problem}")
+    return "\n".join(lines)
