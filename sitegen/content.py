@@ -11,7 +11,6 @@ them through untouched.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -308,30 +307,3 @@ def source_path(source: str, content_dir: Path) -> Path:
     """Where the raw file named by `source:` should be on disk."""
     path = Path(source)
     return path if path.is_absolute() else Path(os.path.abspath(content_dir)).parent / path
-
-
-def load_settings(content_dir: Path) -> dict[str, Any]:
-    """`content/site.yaml` as a dict (empty when absent)."""
-    path = Path(content_dir) / "site.yaml"
-    if not path.exists():
-        return {}
-    data = frontmatter.load_yaml(path.read_text(encoding="utf-8"), path)
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ContentError(path, 1, "site settings must be a mapping")
-    return data
-
-
-def load_site_content(content_dir: Path) -> dict[str, Any]:
-    """Everything the site model needs, as plain dicts: settings and articles.
-
-    Each article is its front-matter plus `body_ar` and `path` (for messages).
-    """
-    articles = []
-    for doc in load_articles(content_dir):
-        item = copy.deepcopy(doc.meta)
-        item[BODY_FIELD] = doc.body.strip()
-        item["path"] = str(doc.path)
-        articles.append(item)
-    return {"site": load_settings(content_dir), "articles": articles}
