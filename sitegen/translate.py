@@ -127,10 +127,11 @@ def plan_article(article: dict, provider: str) -> Plan:
 class ProviderError(Exception):
     """A failed online translation; `fatal` means the service is unusable for this run."""
 
-    def __init__(self, reason: str, fatal: bool = True) -> None:
+    def __init__(self, reason: str, fatal: bool = True, skipped: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.fatal = fatal
+        self.skipped = skipped  # not asked: it had already failed in this run
 
 
 class ProviderSetupError(ValueError):
@@ -281,7 +282,7 @@ class OnlineTranslator:
 
     def __call__(self, text: str) -> str:
         if self.down:
-            raise ProviderError(f"not tried: it failed earlier ({self.down})")
+            raise ProviderError(self.down, skipped=True)
         self.requests += 1
         try:
             return call_with_deadline(self.func, text, self.timeout)
@@ -299,7 +300,7 @@ class Outcome:
     """What happened to one article."""
 
     written: dict[str, str] = field(default_factory=dict)  # field -> by
-    failure: str | None = None  # reason the online provider failed, if it did
+    failure: ProviderError | None = None  # the online provider's first failure, if any
     fallback: list[str] = field(default_factory=list)  # fields written offline instead
     stale_editor: list[str] = field(default_factory=list)
 
@@ -324,7 +325,7 @@ def translate_article(
             try:
                 text = online(arabic)
             except ProviderError as exc:
-                outcome.failure = outcome.failure or exc.reason
+                outcome.failure = outcome.failure or exc
                 outcome.fallback.append(name)
             else:
                 set_english(article, name, text, f"machine:{provider}")

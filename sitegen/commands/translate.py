@@ -107,14 +107,16 @@ def _reason(exc: Exception) -> str:
 
 
 def _article_paths(content: Path, only: str | None) -> list[Path] | None:
-    paths = sorted((content / "articles").glob("*.md"))
+    folder = content / "articles"
+    if not folder.is_dir():
+        print(f"translate: no articles folder: {folder}", file=sys.stderr)
+        return None
+    paths = sorted(folder.glob("*.md"))
     if only is None:
         return paths
     chosen = [p for p in paths if p.stem == only or _slug_of(p) == only]
     if not chosen:
-        print(
-            f"translate: no article with slug '{only}' in {content / 'articles'}", file=sys.stderr
-        )
+        print(f"translate: no article with slug '{only}' in {folder}", file=sys.stderr)
         return None
     return chosen
 
@@ -157,8 +159,10 @@ def _one(path: Path, args: argparse.Namespace, online, registry, tally: _Tally) 
     if outcome.failure:
         tally.failed += 1
         what = " and ".join(outcome.fallback)
+        failure = outcome.failure
+        how = "not tried (it failed earlier: {})" if failure.skipped else "failed ({})"
         print(
-            f"translate: {slug}: {args.provider} failed ({outcome.failure}); "
+            f"translate: {slug}: {args.provider} {how.format(failure.reason)}; "
             f"wrote the offline {what}",
             file=sys.stderr,
         )
