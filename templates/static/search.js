@@ -49,6 +49,16 @@
     return result;
   }
 
+  /* Pagefind UI labels its input with a title only: point it at the page's
+   * visible heading instead (data-labelledby), which screen readers announce. */
+  function labelInput(box) {
+    var input = box.querySelector("input");
+    if (input && box.dataset.labelledby) {
+      input.setAttribute("aria-labelledby", box.dataset.labelledby);
+      input.removeAttribute("title");
+    }
+  }
+
   function start(box) {
     var bundle = new URL(box.dataset.bundle, document.baseURI).pathname;
     var siteRoot = new URL(box.dataset.siteRoot, document.baseURI).pathname;
@@ -65,6 +75,7 @@
           processTerm: function (term) { return queryKey(term, rules); },
           processResult: showOriginal,
         });
+        labelInput(box);
         var initial = new URLSearchParams(window.location.search).get("q");
         if (initial) ui.triggerSearch(initial);
         box.dataset.ready = "true";
