@@ -1,1 +1,173 @@
-"""Raw article text → facts (FACTS.md)."""
+"""Raw article text → facts (FACTS.md).
+
+`extract_facts` is a pure function of the text, a reference date and the
+registry: clean the page, normalise and tokenise it once, scan it once against
+the compiled registry, then read dates, officials, countries, places and
+topics off that single pass.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+
+from sitegen.extract.clean import Page, clean, line_key
+from sitegen.extract.dates import DateScan, find_dates, mentions_past, relative_date
+from sitegen.extract.entities import (
+    find_countries,
+    find_officials,
+    find_places,
+    gazetteer,
+    resolve,
+    scan,
+)
+from sitegen.extract.text import Token, tokenize
+from sitegen.extract.topics import find_topics
+from sitegen.registry import Registry, default_registry
+
+__all__ = ["FACT_KEYS", "extract_facts"]
+
+FACT_KEYS = (
+    "source",
+    "title_ar",
+    "outlet_ar",
+    "author_ar",
+    "published",
+    "event_date",
+    "dates",
+    "officials",
+    "countries",
+    "places",
+    "topics",
+    "summary_ar",
+    "body_ar",
+)
+_SENTENCE = re.compile(r"(?<=[.!؟?])\s+")
+SUMMARY_MAX_CHARS = 400
+_LEAD_MIN_WORDS = 12
+
+
+@cache
+def _outlet_keys(registry_id: int, names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(line_key(n) for n in names)
+
+
+def _outlet_names(registry: Registry) -> frozenset[str]:
+    names = tuple(n for o in registry.outlets.values() for n in (o.name_ar, *o.aliases_ar))
+    return _outlet_keys(id(registry), names)
+
+
+def _published(page: Page, today: date) -> date | None:
+    for line in page.meta_lines:
+        found = find_dates(line, tokenize(line), today).dates
+        if found:
+            return found[0].date
+    return None
+
+
+def _lead_index(page: Page) -> int | None:
+    for index, paragraph in enumerate(page.paragraphs):
+        if len(paragraph.split()) >= _LEAD_MIN_WORDS:
+            return index
+    return None
+
+
+def _summary(page: Page, lead: int | None) -> str:
+    """The lead's first sentences, cut on a word boundary when one sentence runs on."""
+    if lead is None:
+        return page.title or ""
+    summary = ""
+    for sentence in _SENTENCE.split(page.paragraphs[lead]):
+        if summary and len(summary) + len(sentence) > SUMMARY_MAX_CHARS:
+            break
+        summary = f"{summary} {sentence}".strip()
+        if len(summary) >= SUMMARY_MAX_CHARS // 2:
+            break
+    if len(summary) > SUMMARY_MAX_CHARS:
+        summary = summary[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0].rstrip("،, ") + "…"
+    return summary
+
+
+def _event_date(
+    tokens: list[Token], lead: tuple[int, int], found: DateScan, published: date | None
+) -> str | None:
+    """First day of the main event: the lead's first date, a month, or 'اليوم' + publication."""
+    if lead[1] <= lead[0]:
+        return None
+    lead_tokens = tokens[lead[0] : lead[1]]
+    start, end = lead_tokens[0].start, lead_tokens[-1].end
+    in_lead = [d for d in found.dates if start <= d.start < end]
+    if in_lead:
+        first_phrase = [d.date for d in in_lead if d.start == in_lead[0].start]
+        return min(first_phrase).isoformat()
+    months = [month for month, offset in found.months if start <= offset < end]
+    if months:
+        return months[0]
+    if mentions_past(lead_tokens):
+        return None
+    relative = relative_date(lead_tokens, published)
+    return relative.isoformat() if relative else None
+
+
+def extract_facts(
+    text: str, source: str, today: date | None = None, registry: Registry | None = None
+) -> dict:
+    """The facts of one raw article, with exactly the FACTS.md keys."""
+    registry = registry or default_registry()
+    today = today or date.today()
+    page = clean(text, _outlet_names(registry))
+    title = page.title or ""
+    full = "\n".join([title, *page.paragraphs])
+    tokens = tokenize(full)
+    title_end = next((i for i, t in enumerate(tokens) if t.start > len(title)), len(tokens))
+    lead_index = _lead_index(page)
+    lead = _paragraph_tokens(tokens, page, lead_index, len(title) + 1)
+
+    published = _published(page, today)
+    reference = published or today
+    scan_result = find_dates(full, tokens, reference, [published.year] if published else [])
+    dates = _date_list(scan_result.dates, published, page)
+
+    matches = scan(tokens, gazetteer(registry))
+    entities = resolve(matches)
+    officials = find_officials(full, tokens, entities, registry)
+    facts = {
+        "source": source,
+        "title_ar": page.title,
+        "outlet_ar": page.outlet,
+        "author_ar": page.author,
+        "published": published.isoformat() if published else None,
+        "event_date": _event_date(tokens, lead, scan_result, published),
+        "dates": dates,
+        "officials": officials,
+        "countries": find_countries(entities, title_end, lead, officials, registry),
+        "places": find_places(tokens, entities, title_end, registry),
+        "topics": find_topics(matches, registry),
+        "summary_ar": _summary(page, lead_index),
+        "body_ar": page.body,
+    }
+    return facts
+
+
+def _paragraph_tokens(
+    tokens: list[Token], page: Page, index: int | None, offset: int
+) -> tuple[int, int]:
+    """Token range of paragraph `index` in the analysed text (title + newline + paragraphs)."""
+    if index is None:
+        return (0, 0)
+    start = offset + sum(len(p) + 1 for p in page.paragraphs[:index])
+    end = start + len(page.paragraphs[index])
+    first = next((i for i, t in enumerate(tokens) if t.start >= start), len(tokens))
+    last = next((i for i in range(first, len(tokens)) if tokens[i].start >= end), len(tokens))
+    return first, last
+
+
+def _date_list(found, published: date | None, page: Page) -> list[dict]:
+    out: dict[str, dict] = {}
+    for item in found:
+        out.setdefault(item.date.isoformat(), {"date": item.date.isoformat(), "text": item.text})
+    if published and published.isoformat() not in out:
+        meta = next((line for line in page.meta_lines), "")
+        out[published.isoformat()] = {"date": published.isoformat(), "text": meta}
+    return sorted(out.values(), key=lambda d: d["date"])

@@ -9,6 +9,7 @@ in the original text so a match can be reported as written.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,8 +34,20 @@ __all__ = [
 ]
 
 _TATWEEL = "\u0640"
-_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+def _latin_folding() -> dict[int, str]:
+    """Accented Latin letters → plain ones ("Sánchez" matches "Sanchez")."""
+    table = {}
+    for code in range(0x00C0, 0x0250):
+        base = unicodedata.normalize("NFKD", chr(code)).encode("ascii", "ignore").decode()
+        if base:
+            table[code] = base
+    return table
+
+
+_FOLD = {**str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"), **_latin_folding()}
 
 # Proclitic prefixes a name can carry: conjunction (و ف), preposition (ب ل ك),
 # then the article (ال); "لل" is ل + ال with the alef dropped. Longest first.
@@ -58,7 +71,7 @@ def normalize(text: str) -> str:
     text = normalize_alef_ar(text)
     text = normalize_alef_maksura_ar(text)
     text = normalize_teh_marbuta_ar(text)
-    return text.translate(_ARABIC_INDIC).lower()
+    return text.translate(_FOLD).lower()
 
 
 def strip_article(word: str) -> str:

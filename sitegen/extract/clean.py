@@ -1,0 +1,233 @@
+"""Raw scraped page → headline, outlet, author, date lines and a clean body.
+
+Scraped pages wrap the article in furniture: share bars, comment notices,
+"related articles" lists, app-store links, the headline repeated, outlet and
+byline lines. What counts as furniture is data (`data/furniture.yaml`); this
+module knows the *shapes* of page headers: "<headline> – <outlet>",
+"<outlet> – <author>", "<outlet>:<author>", a date line with a clock time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from camel_tools.utils.normalize import normalize_unicode
+
+from sitegen.extract.resources import load_data
+from sitegen.extract.text import normalize
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BIDI = re.compile(r"[\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_ARABIC = re.compile(r"[\u0621-\u064a]")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
+_DASH_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[–—|]\s*")
+_COLON_SPLIT = re.compile(r"\s*:\s*")
+_TRAILING_PUNCT = re.compile(r"[\s.:،,؛;!؟?…\-–—]+$")
+_SENTENCE_END = re.compile(r"[.!؟?…]$")
+
+# Shapes of header lines, in words.
+TITLE_MAX_WORDS = 35
+NAME_MAX_WORDS = 4
+BODY_MIN_WORDS = 25
+
+
+@dataclass
+class Page:
+    """What cleaning found: header facts, date lines, body paragraphs."""
+
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    meta_lines: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    end_markers: frozenset[str]
+    prefixes: tuple[str, ...]
+    exact: frozenset[str]
+    short_words: frozenset[str]
+    short_max: int
+    patterns: tuple[re.Pattern, ...]
+
+
+def line_key(line: str) -> str:
+    """A line's comparison form: normalised, no tatweel, no trailing punctuation."""
+    return _TRAILING_PUNCT.sub("", _SPACES.sub(" ", normalize(line))).strip()
+
+
+@cache
+def _rules() -> _Rules:
+    data = load_data("furniture")
+    return _Rules(
+        end_markers=frozenset(line_key(m) for m in data["end_markers"]),
+        prefixes=tuple(line_key(p) for p in data["line_prefixes"]),
+        exact=frozenset(line_key(p) for p in data["line_exact"]),
+        short_words=frozenset(line_key(w) for w in data["short_line_words"]),
+        short_max=int(data["short_line_max_words"]),
+        patterns=tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"]),
+    )
+
+
+def prepare(raw: str) -> str:
+    """Unicode-normalised text with plain spaces and Unix newlines."""
+    text = normalize_unicode(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    return _BIDI.sub("", text)
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (_SPACES.sub(" ", raw).strip() for raw in text.split("\n")) if line]
+
+
+def _is_end_marker(key: str) -> bool:
+    head = key.split(":", 1)[0].strip()
+    return key in _rules().end_markers or (key.endswith(":") and head in _rules().end_markers)
+
+
+def is_furniture(line: str) -> bool:
+    """True for share bars, comment notices, prompts, photo credits, non-Arabic runs."""
+    if not _ARABIC.search(line):
+        return True
+    rules = _rules()
+    key = line_key(line)
+    if key in rules.exact or any(key.startswith(p) for p in rules.prefixes):
+        return True
+    words = key.split()
+    if len(words) <= rules.short_max and any(w.strip("،,:.") in rules.short_words for w in words):
+        return True
+    return any(p.search(key) for p in rules.patterns)
+
+
+def _is_meta_line(line: str) -> bool:
+    """A page date line: a clock time, or several "/"-separated short fields."""
+    words = len(line.split())
+    if _CLOCK.search(line) and words <= 20:
+        return True
+    return line.count(" / ") >= 2 and words <= 20
+
+
+def _split_pair(line: str) -> tuple[str, str] | None:
+    """Split "<left> – <right>" (or ':' between two short parts) into its two sides."""
+    parts = [p.strip() for p in _DASH_SPLIT.split(line) if p.strip()]
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    parts = [p.strip() for p in _COLON_SPLIT.split(line, maxsplit=1) if p.strip()]
+    if len(parts) == 2 and all(len(p.split()) <= NAME_MAX_WORDS for p in parts):
+        return parts[0], parts[1]
+    return None
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _is_body_line(line: str) -> bool:
+    words = _word_count(line)
+    return words >= BODY_MIN_WORDS or (words >= 12 and bool(_SENTENCE_END.search(line)))
+
+
+def _headline_shaped(line: str) -> bool:
+    """Short enough, no sentence end, not a label ending in ':'."""
+    return (
+        not _is_body_line(line)
+        and not line.endswith(":")
+        and _word_count(line) <= TITLE_MAX_WORDS
+        and not _SENTENCE_END.search(line)
+    )
+
+
+@dataclass
+class _Header:
+    page: Page
+    outlet_names: frozenset[str]
+    repeated: str | None = None  # key of a headline the page prints more than once
+
+    def take(self, line: str) -> bool:
+        """Consume a header line (title, outlet, byline); False if it is body."""
+        pair = _split_pair(line)
+        if pair and self._take_pair(*pair):
+            return True
+        key = line_key(line)
+        if self.page.outlet is None and (
+            key in self.outlet_names or self._before_repeated_title(line, key)
+        ):
+            self.page.outlet = line
+            return True
+        if self.page.title is None and _headline_shaped(line):
+            self.page.title = line
+            return True
+        return False
+
+    def _before_repeated_title(self, line: str, key: str) -> bool:
+        """A short line above a headline printed twice is the outlet's name."""
+        return (
+            self.repeated is not None
+            and self.page.title is None
+            and key != self.repeated
+            and _word_count(line) <= NAME_MAX_WORDS - 1
+            and not _SENTENCE_END.search(line)
+        )
+
+    def _take_pair(self, left: str, right: str) -> bool:
+        page = self.page
+        if page.outlet is not None or _word_count(right) > NAME_MAX_WORDS:
+            return False
+        if _word_count(left) > NAME_MAX_WORDS:  # "<headline> – <outlet>"
+            if page.title is None and _word_count(left) <= TITLE_MAX_WORDS:
+                page.title, page.outlet = left, right
+                return True
+            return False
+        if line_key(right) in self.outlet_names and line_key(left) not in self.outlet_names:
+            page.title = page.title or left
+            page.outlet = right
+            return True
+        page.outlet, page.author = left, right  # "<outlet> – <author>"
+        return True
+
+
+def _repeated_headline(lines: list[str], window: int = 12) -> str | None:
+    """Key of the first headline-shaped line printed twice near the top."""
+    counts: dict[str, int] = {}
+    for line in lines[:window]:
+        if _word_count(line) <= TITLE_MAX_WORDS and not _is_body_line(line):
+            key = line_key(line)
+            counts[key] = counts.get(key, 0) + 1
+    return next((key for key, n in counts.items() if n > 1), None)
+
+
+def clean(raw: str, outlet_names: frozenset[str] = frozenset()) -> Page:
+    """Split a raw page into header facts and a clean body.
+
+    `outlet_names` are normalised names of known outlets: a short header line
+    that is one of them is the outlet, not the headline.
+    """
+    page = Page()
+    lines = _lines(prepare(raw))
+    header = _Header(page, outlet_names, _repeated_headline(lines))
+    in_header = True
+    seen: set[str] = set()
+    for line in lines:
+        key = line_key(line)
+        if _is_end_marker(key):
+            break
+        if _is_meta_line(line):
+            page.meta_lines.append(line)
+            continue
+        if is_furniture(line) or key in seen:
+            continue
+        seen.add(key)
+        if in_header and header.take(line):
+            seen.add(line_key(page.title or ""))
+            continue
+        if page.title and key == line_key(page.title):
+            continue
+        in_header = in_header and not _is_body_line(line)
+        page.paragraphs.append(line)
+    return page

@@ -1,0 +1,325 @@
+"""Calendar dates in Arabic news text, with every month-name system from CLDR.
+
+Month and weekday names come from Babel for every Arabic locale, so Maghrebi
+(شتنبر), Egyptian (سبتمبر), Algerian/Tunisian (سبتمبر/جانفي) and Levantine
+(أيلول، كانون الثاني) spellings are all known without a hand-typed table.
+A date without a year takes it from the article's other dates, else from the
+weekday it is said to fall on, else from the reference date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from babel import Locale
+from babel.localedata import locale_identifiers
+
+from sitegen.extract.resources import load_data
+from sitegen.extract.text import Token, core_variants, normalize, strip_article
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)")
+_ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{2})-(\d{2})(?!\d)")
+_WEEKDAY_SEARCH_YEARS = 40
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A calendar date with the text it came from and where."""
+
+    date: date
+    text: str
+    start: int
+    weekday_checked: bool = False
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    days: tuple[int, ...]
+    month: int
+    year: int | None
+    weekday: int | None
+    start: int  # char offsets in the text
+    end: int
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    months: dict[tuple[str, ...], int]  # normalised words → month
+    month_heads: dict[str, int]  # first word → longest month name length (words)
+    weekdays: dict[str, int]
+    day_words: dict[str, int]
+    range_words: frozenset[str]
+    list_words: frozenset[str]
+    skip_words: frozenset[str]
+    year_suffixes: frozenset[str]
+    year_words: frozenset[str]
+    today_words: frozenset[str]
+    yesterday_words: frozenset[str]
+    past_words: frozenset[str]
+
+
+def _arabic_locales() -> list[Locale]:
+    ids = [i for i in locale_identifiers() if i == "ar" or i.startswith("ar_")]
+    return [Locale.parse(i) for i in sorted(ids)]
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(strip_article(w) for w in normalize(phrase).split())
+
+
+@cache
+def vocab() -> _Vocab:
+    """Month and weekday names of every Arabic CLDR locale, plus date words (data file)."""
+    months: dict[tuple[str, ...], int] = {}
+    weekdays: dict[str, int] = {}
+    for locale in _arabic_locales():
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in locale.months[context][width].items():
+                    months.setdefault(_words(name), number)
+                for number, name in locale.days[context]["wide"].items():
+                    weekdays.setdefault(_words(name)[0], number)
+    heads: dict[str, int] = {}
+    for words in months:
+        heads[words[0]] = max(heads.get(words[0], 0), len(words))
+    data = load_data("dates")
+
+    def norm_set(name: str) -> frozenset[str]:
+        return frozenset(strip_article(normalize(w)) for w in data[name])
+
+    return _Vocab(
+        months=months,
+        month_heads=heads,
+        weekdays=weekdays,
+        day_words={strip_article(normalize(k)): int(v) for k, v in data["day_words"].items()},
+        range_words=norm_set("range_words"),
+        list_words=norm_set("list_words"),
+        skip_words=norm_set("skip_words"),
+        year_suffixes=norm_set("year_suffixes"),
+        year_words=norm_set("year_words"),
+        today_words=norm_set("today_words"),
+        yesterday_words=norm_set("yesterday_words"),
+        past_words=norm_set("past_words"),
+    )
+
+
+def _month_at(tokens: list[Token], i: int) -> tuple[int, int] | None:
+    """(month, number of tokens) when a month name starts at token i."""
+    v = vocab()
+    for head in core_variants(tokens[i].norm):
+        longest = v.month_heads.get(head)
+        if longest is None:
+            continue
+        for size in range(longest, 0, -1):
+            words = (head, *(strip_article(t.norm) for t in tokens[i + 1 : i + size]))
+            if len(words) == size and words in v.months:
+                return v.months[words], size
+    return None
+
+
+def _day_value(token: Token) -> tuple[int | None, bool]:
+    """(day number, carries a 'و' prefix) of a token like '14', 'و14' or 'فاتح'."""
+    norm = token.norm
+    joined = norm.startswith("و") and norm[1:].isdigit()
+    digits = norm[1:] if joined else norm
+    if digits.isdigit() and len(digits) <= 2 and 1 <= int(digits) <= 31:
+        return int(digits), joined
+    day = vocab().day_words.get(strip_article(norm))
+    return day, False
+
+
+def _weekday_of(token: Token) -> int | None:
+    v = vocab()
+    for variant in core_variants(token.norm):
+        if variant in v.weekdays:
+            return v.weekdays[variant]
+    return None
+
+
+def _days_before(tokens: list[Token], i: int) -> tuple[list[int], int]:
+    """Day numbers ending just before token i ("13 و14", "28 و 29", "13 إلى 15").
+
+    Returns the days (ranges expanded) and the index of the first day token.
+    """
+    v = vocab()
+    days: list[int] = []
+    first = i
+    link: str | None = None  # what joins the day found to the one before it
+    j = i - 1
+    while j >= 0:
+        day, joined = _day_value(tokens[j])
+        word = strip_article(tokens[j].norm)
+        if day is not None and (not days or link):
+            if link == "range" and day < days[0]:
+                days = list(range(day, days[0])) + days
+            else:
+                days.insert(0, day)
+            first, link = j, ("list" if joined else None)
+        elif days and link is None and word in v.range_words:
+            link = "range"
+        elif days and link is None and word in v.list_words:
+            link = "list"
+        elif days or word not in v.skip_words:
+            break
+        j -= 1
+    return days, first
+
+
+def _weekday_before(tokens: list[Token], first: int) -> tuple[int | None, int]:
+    """The first weekday named just before the day numbers, and where the phrase starts."""
+    v = vocab()
+    weekday = None
+    start = first
+    j = first - 1
+    while j >= 0 and first - j <= 6:
+        token = tokens[j]
+        found = _weekday_of(token)
+        word = strip_article(token.norm)
+        if found is not None:
+            weekday, start = found, j
+        elif word in v.skip_words or word in v.list_words or not token.is_word:
+            pass
+        else:
+            break
+        j -= 1
+    return weekday, start
+
+
+def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
+    """A year right after the month (optionally 'سنة 2025', '2025م'), and the end index."""
+    v = vocab()
+    if k < len(tokens) and strip_article(tokens[k].norm) in v.year_words:
+        k += 1
+    if k < len(tokens):
+        norm = tokens[k].norm
+        suffix = next((x for x in v.year_suffixes if norm.endswith(x)), "")
+        digits = norm[: len(norm) - len(suffix)]
+        if _YEAR.match(digits):
+            return int(digits), k + 1
+    return None, k
+
+
+def _phrases(tokens: list[Token]) -> list[_Phrase]:
+    out: list[_Phrase] = []
+    for i in range(len(tokens)):
+        month = _month_at(tokens, i)
+        if month is None:
+            continue
+        number, size = month
+        days, first = _days_before(tokens, i)
+        year, end = _year_after(tokens, i + size)
+        if not days:
+            if year is not None:  # "يناير 2025": a month, kept for event dates
+                out.append(_Phrase((), number, year, None, tokens[i].start, tokens[end - 1].end))
+            continue
+        weekday, start = _weekday_before(tokens, first)
+        out.append(
+            _Phrase(tuple(days), number, year, weekday, tokens[start].start, tokens[end - 1].end)
+        )
+    return out
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year_by_weekday(month: int, day: int, weekday: int, reference: date) -> int | None:
+    """Latest year, the date not after `reference`, in which (month, day) is `weekday`."""
+    for year in range(reference.year, reference.year - _WEEKDAY_SEARCH_YEARS, -1):
+        found = _valid(year, month, day)
+        if found and found <= reference and found.weekday() == weekday:
+            return year
+    return None
+
+
+def _infer_year(phrase: _Phrase, article_years: list[int], reference: date) -> int | None:
+    day = phrase.days[0]
+    candidates = [
+        y for y in article_years if (d := _valid(y, phrase.month, day)) and d <= reference
+    ]
+    if phrase.weekday is not None:
+        for year in candidates:
+            if date(year, phrase.month, day).weekday() == phrase.weekday:
+                return year
+        return _year_by_weekday(phrase.month, day, phrase.weekday, reference)
+    if candidates:
+        return candidates[0]
+    this_year = _valid(reference.year, phrase.month, day)
+    return reference.year if this_year and this_year <= reference else reference.year - 1
+
+
+def _numeric(text: str) -> list[FoundDate]:
+    out = []
+    for match in _NUMERIC.finditer(text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+        if found := _valid(year, month, day):
+            out.append(FoundDate(found, match[0], match.start()))
+    for match in _ISO.finditer(text):
+        if found := _valid(int(match[1]), int(match[2]), int(match[3])):
+            out.append(FoundDate(found, match[0], match.start()))
+    return out
+
+
+@dataclass(frozen=True)
+class DateScan:
+    """The dates of a text and its month-only mentions ("يناير 2025")."""
+
+    dates: list[FoundDate]
+    months: list[tuple[str, int]]  # ("2025-01", char offset)
+
+
+def find_dates(
+    text: str, tokens: list[Token], reference: date, article_years: list[int] | None = None
+) -> DateScan:
+    """Every calendar date in `text` (already tokenised), in text order.
+
+    `article_years` are years stated elsewhere in the article, tried first for
+    a date given without one.
+    """
+    phrases = _phrases(tokens)
+    years = list(article_years or []) + [p.year for p in phrases if p.year and p.days]
+    years = list(dict.fromkeys(years))
+    found: list[FoundDate] = []
+    months: list[tuple[str, int]] = []
+    for phrase in phrases:
+        if not phrase.days:
+            months.append((f"{phrase.year:04d}-{phrase.month:02d}", phrase.start))
+            continue
+        year = phrase.year or _infer_year(phrase, years, reference)
+        if year is None:
+            continue
+        span = text[phrase.start : phrase.end]
+        for day in phrase.days:
+            if found_date := _valid(year, phrase.month, day):
+                found.append(FoundDate(found_date, span, phrase.start, phrase.weekday is not None))
+    found.extend(_numeric(text.translate(_DIGITS)))
+    found.sort(key=lambda f: (f.start, f.date))
+    return DateScan(found, months)
+
+
+def relative_date(tokens: list[Token], published: date | None) -> date | None:
+    """'اليوم'/'أمس' in a lead resolved against the publication date."""
+    if published is None:
+        return None
+    v = vocab()
+    for token in tokens:
+        word = strip_article(token.norm)
+        if token.norm in v.today_words or word in v.today_words:
+            return published
+        if word in v.yesterday_words:
+            return published - timedelta(days=1)
+    return None
+
+
+def mentions_past(tokens: list[Token]) -> bool:
+    """True when a sentence marks its event as earlier ('سبق أن', 'الماضي')."""
+    v = vocab()
+    return any(strip_article(t.norm) in v.past_words for t in tokens)

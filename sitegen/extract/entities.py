@@ -1,0 +1,473 @@
+"""Officials, countries and places in an article, from the registry and from shapes.
+
+Registry names (officials, places, countries with their demonyms, topic cues)
+are compiled once into an index keyed by a name's first normalised word, so
+an article is scanned in one pass whatever the registry size. Names the
+registry lacks are read from the shapes the press uses: after a title
+("السيد", "اللواء"), in apposition to a role ("المدير العام …، فلان،"), or in
+Latin script next to a title or role. A person named only by a role is never
+invented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from babel import Locale
+
+from sitegen.extract.resources import load_data
+from sitegen.extract.text import Token, core_variants, normalize, phrase_key, strip_article
+from sitegen.registry import Registry
+
+_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z\u00c0-\u024f'’\-]+$")
+_PUNCT_STOP = frozenset('،,.:;؛!?؟()[]«»"“”')
+_MAX_NAME = 4
+_MIN_NAME = 2
+_ROLE_WINDOW = 12
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A registry name: what it refers to (kind + ref) and its normalised words."""
+
+    kind: str  # official | place | country | topic
+    ref: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    start: int  # token index
+    end: int  # exclusive
+    prefix: str  # proclitics on the first word ("ب", "وال", "")
+
+
+@dataclass
+class Gazetteer:
+    index: dict[str, list[Entry]] = field(default_factory=dict)
+
+    def add(self, kind: str, ref: str, phrase: str) -> None:
+        words = phrase_key(phrase)
+        if words:
+            self.index.setdefault(words[0], []).append(Entry(kind, ref, words))
+
+    def finish(self) -> None:
+        for head, entries in self.index.items():
+            unique = {(e.kind, e.ref, e.words): e for e in entries}
+            self.index[head] = sorted(unique.values(), key=lambda e: -len(e.words))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Titles, role heads, stopwords and the like (data/entities.yaml), normalised."""
+
+    titles: frozenset[str]
+    role_heads: frozenset[str]
+    connectors: frozenset[str]
+    stopwords: frozenset[str]
+    locative: frozenset[str]
+    translit: dict[str, str]
+    scores: dict[str, int]
+
+
+def _norm_words(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(strip_article(normalize(w)) for w in words for w in [w.split()[0]])
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    data = load_data("entities")
+    return Vocabulary(
+        titles=_norm_words(data["titles"]),
+        role_heads=_norm_words(data["role_heads"]),
+        connectors=_norm_words(data["name_connectors"]),
+        stopwords=_norm_words(data["stopwords"]),
+        locative=_norm_words(data["locative_words"]),
+        translit={k: str(v) for k, v in data["transliteration"].items()},
+        scores={k: int(v) for k, v in data["country_scores"].items()},
+    )
+
+
+_GAZETTEERS: dict[int, tuple[Registry, Gazetteer]] = {}
+
+
+def gazetteer(registry: Registry) -> Gazetteer:
+    """The compiled index of a registry (built once per registry object)."""
+    cached = _GAZETTEERS.get(id(registry))
+    if cached and cached[0] is registry:
+        return cached[1]
+    gaz = Gazetteer()
+    for official in registry.officials.values():
+        for alias in (*official.aliases_ar, *official.aliases_latin, official.name_en):
+            gaz.add("official", official.id, alias)
+    for place in registry.places.values():
+        for alias in (*place.aliases_ar, place.name_en):
+            gaz.add("place", place.id, alias)
+    _add_countries(gaz, registry)
+    for topic in registry.topics.values():
+        for cue in topic.cues_ar:
+            gaz.add("topic", topic.slug, cue)
+    gaz.finish()
+    _GAZETTEERS[id(registry)] = (registry, gaz)
+    return gaz
+
+
+def _add_countries(gaz: Gazetteer, registry: Registry) -> None:
+    arabic = Locale("ar").territories
+    for iso, name in arabic.items():
+        if not registry.is_country_code(iso):
+            continue
+        forms = registry.country_forms.get(iso, {})
+        blocked = {phrase_key(n) for n in forms.get("not_names_ar", [])}
+        if phrase_key(name) not in blocked:
+            gaz.add("country", iso, name)
+    for iso, forms in registry.country_forms.items():
+        for name in (*forms.get("names_ar", []), *forms.get("demonyms_ar", [])):
+            gaz.add("country", iso, name)
+
+
+def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
+    """Every registry name in the tokens (overlaps included), in text order."""
+    out: list[Match] = []
+    index = gaz.index
+    for i, token in enumerate(tokens):
+        for variant in core_variants(token.norm):
+            for entry in index.get(variant, ()):
+                if _rest_matches(tokens, i, entry.words):
+                    out.append(Match(entry, i, i + len(entry.words), _prefix(token.norm, variant)))
+    return out
+
+
+def _rest_matches(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
+    if i + len(words) > len(tokens):
+        return False
+    return all(strip_article(tokens[i + k].norm) == words[k] for k in range(1, len(words)))
+
+
+def _prefix(norm: str, variant: str) -> str:
+    cut = norm.rfind(variant)
+    return norm[:cut] if cut > 0 else ""
+
+
+def resolve(matches: list[Match]) -> list[Match]:
+    """Non-overlapping entity matches: at each place the longest name wins."""
+    chosen: list[Match] = []
+    taken = -1
+    for match in sorted(matches, key=lambda m: (m.start, -(m.end - m.start))):
+        if match.entry.kind == "topic" or match.start < taken:
+            continue
+        chosen.append(match)
+        taken = match.end
+    return chosen
+
+
+# --- officials ----------------------------------------------------------------
+
+
+def _word(token: Token) -> str:
+    return strip_article(token.norm)
+
+
+def _is_in(token: Token, words: frozenset[str]) -> bool:
+    return any(v in words for v in core_variants(token.norm))
+
+
+def _is_stop(token: Token) -> bool:
+    return token.text in _PUNCT_STOP or not token.is_word
+
+
+def _name_span(tokens: list[Token], start: int, covered: set[int]) -> int | None:
+    """End index of a person's name starting at `start`, or None if none is there."""
+    v = vocabulary()
+    end = start
+    names = 0
+    while end < len(tokens) and names < _MAX_NAME:
+        token = tokens[end]
+        if _is_stop(token) or token.norm.isdigit() or end in covered:
+            break
+        if _is_in(token, v.stopwords) or _is_in(token, v.role_heads) or _is_in(token, v.titles):
+            break
+        definite = token.norm.startswith("ال") and not _LATIN_NAME.match(token.text)
+        after_connector = end > start and _word(tokens[end - 1]) in v.connectors
+        if definite and not after_connector:
+            break
+        if len(token.norm) < 2:
+            break
+        if _word(token) not in v.connectors:
+            names += 1
+        end += 1
+    return end if names >= _MIN_NAME else None
+
+
+def _followed_by_boundary(tokens: list[Token], end: int) -> bool:
+    if end >= len(tokens):
+        return True
+    token = tokens[end]
+    return _is_stop(token) or (token.norm.startswith("و") and len(token.norm) > 2)
+
+
+def _role_before(tokens: list[Token], end: int) -> int | None:
+    """Start of a role phrase ending at `end` ("المدير العام للشرطة الإسبانية")."""
+    v = vocabulary()
+    for j in range(end - 1, max(-1, end - _ROLE_WINDOW), -1):
+        if _is_stop(tokens[j]):
+            return None
+        if _is_in(tokens[j], v.role_heads):
+            return j
+    return None
+
+
+def _role_after(tokens: list[Token], start: int) -> tuple[int, int] | None:
+    """A role phrase starting at `start`, up to the next punctuation."""
+    if start >= len(tokens) or not _is_in(tokens[start], vocabulary().role_heads):
+        return None
+    end = start
+    while end < len(tokens) and not _is_stop(tokens[end]) and end - start < _ROLE_WINDOW:
+        end += 1
+    return start, end
+
+
+def _definite_complement(tokens: list[Token], head: int, end: int) -> bool:
+    """True when every word between a role head and a name is definite (ال…)."""
+    return all(
+        any(tokens[k].norm.startswith(p) for p in ("ال", "لل", "بال", "وال", "و"))
+        for k in range(head + 1, end)
+    )
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    role: tuple[int, int] | None
+
+
+def _candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]:
+    """Unknown names after titles, in apposition to roles, or in Latin script."""
+    v = vocabulary()
+    found: list[Candidate] = []
+    for i, token in enumerate(tokens):
+        start = i + 1
+        if _is_in(token, v.titles) and not _is_in(token, v.stopwords):
+            end = _name_span(tokens, start, covered)
+            if end:
+                found.append(Candidate(start, end, _apposed_role(tokens, end)))
+                continue
+        if token.text in "،,":
+            end = _name_span(tokens, start, covered)
+            if end and _followed_by_boundary(tokens, end):
+                head = _role_before(tokens, i)
+                role = (head, i) if head is not None else _apposed_role(tokens, end)
+                if role:
+                    found.append(Candidate(start, end, role))
+                    continue
+        if _is_in(token, v.role_heads):
+            found.extend(_role_then_name(tokens, i, covered))
+    found.extend(_latin_candidates(tokens, covered))
+    return found
+
+
+def _role_then_name(tokens: list[Token], head: int, covered: set[int]) -> list[Candidate]:
+    """'الرئيس الفرنسي إيمانويل ماكرون': a definite role phrase, then the name."""
+    for start in range(head + 1, min(len(tokens), head + 8)):
+        if _is_stop(tokens[start]):
+            return []
+        if not _definite_complement(tokens, head, start) or start == head + 1:
+            continue
+        end = _name_span(tokens, start, covered)
+        if end and _followed_by_boundary(tokens, end):
+            return [Candidate(start, end, (head, start))]
+    return []
+
+
+def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
+    if end < len(tokens) and tokens[end].text in "،,":
+        return _role_after(tokens, end + 1)
+    return None
+
+
+def _latin_candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]:
+    v = vocabulary()
+    out: list[Candidate] = []
+    i = 0
+    while i < len(tokens):
+        end = i
+        while end < len(tokens) and _LATIN_NAME.match(tokens[end].text) and end not in covered:
+            end += 1
+        if end - i >= _MIN_NAME:
+            before = tokens[max(0, i - 2) : i]
+            role = _apposed_role(tokens, end) or _role_after(tokens, end)
+            if role or any(_is_in(t, v.titles) for t in before):
+                out.append(Candidate(i, min(end, i + _MAX_NAME), role))
+        i = max(end, i + 1)
+    return out
+
+
+def transliterate(name: str) -> str:
+    """An ASCII slug for a name: Latin names as they are, Arabic letter by letter."""
+    table = vocabulary().translit
+    words = []
+    for word in normalize(name).split():
+        if word.isascii():
+            words.append(word)
+            continue
+        latin = ""
+        for index, char in enumerate(word):
+            if index == 0 and char in "وي":
+                latin += "w" if char == "و" else "y"
+            else:
+                latin += table.get(char, "")
+        words.append(re.sub(r"([aeiou])\1+", r"\1", latin))
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
+    return slug or "unknown"
+
+
+def _text(tokens: list[Token], start: int, end: int, source: str) -> str:
+    return source[tokens[start].start : tokens[end - 1].end]
+
+
+def _country_in(matches: list[Match], start: int, end: int) -> str | None:
+    for match in matches:
+        if match.entry.kind == "country" and start <= match.start < end:
+            return match.entry.ref
+    return None
+
+
+def _written_names(text: str, tokens: list[Token], matches: list[Match]) -> dict[str, str]:
+    """The fullest form each known official's name takes in the text, without proclitics."""
+    best: dict[str, tuple[int, str]] = {}
+    for match in matches:
+        if match.entry.kind != "official":
+            continue
+        first = tokens[match.start]
+        start = first.start
+        if match.prefix and normalize(first.text[: len(match.prefix)]) == match.prefix:
+            start += len(match.prefix)
+        name = text[start : tokens[match.end - 1].end]
+        size = match.end - match.start
+        if size > best.get(match.entry.ref, (0, ""))[0]:
+            best[match.entry.ref] = (size, name)
+    return {ref: name for ref, (size, name) in best.items() if size > 1}
+
+
+def find_officials(
+    text: str, tokens: list[Token], matches: list[Match], registry: Registry
+) -> list[dict]:
+    """Known officials from the registry, then new names from the text's shapes."""
+    out: dict[str, dict] = {}
+    written = _written_names(text, tokens, matches)
+    for match in matches:
+        if match.entry.kind == "official" and match.entry.ref not in out:
+            official = registry.officials[match.entry.ref]
+            out[official.id] = {
+                "id": official.id,
+                "name_ar": written.get(official.id, official.name_ar),
+                "name_en": official.name_en,
+                "role_ar": official.role_ar,
+                "role_en": official.role_en,
+                "country": official.country,
+                "known": True,
+            }
+    covered = {k for m in matches if m.entry.kind != "topic" for k in range(m.start, m.end)}
+    for cand in _candidates(tokens, covered):
+        name = _text(tokens, cand.start, cand.end, text)
+        latin = name.isascii()
+        ident = transliterate(name)
+        if ident in out or any(k in covered for k in range(cand.start, cand.end)):
+            continue
+        role = _text(tokens, *cand.role, text) if cand.role else None
+        out[ident] = {
+            "id": ident,
+            "name_ar": name,
+            "name_en": name if latin else None,
+            "role_ar": role,
+            "role_en": None,
+            "country": _country_in(matches, *cand.role) if cand.role else None,
+            "known": False,
+        }
+    return list(out.values())
+
+
+# --- countries and places -----------------------------------------------------
+
+
+def find_countries(
+    matches: list[Match],
+    title_end: int,
+    lead: tuple[int, int],
+    officials: list[dict],
+    registry: Registry,
+) -> list[str]:
+    """Countries the article involves: headline, lead, officials, repeated mentions."""
+    weights = vocabulary().scores
+    score: dict[str, int] = {}
+    where: dict[str, set[str]] = {}
+    for match in matches:
+        iso = _country_of(match, registry)
+        if iso is None:
+            continue
+        part = (
+            "title"
+            if match.start < title_end
+            else "lead"
+            if lead[0] <= match.start < lead[1]
+            else "mention"
+        )
+        seen = where.setdefault(iso, set())
+        if part == "mention" or part not in seen:
+            score[iso] = score.get(iso, 0) + weights[part]
+        seen.add(part)
+        score.setdefault(iso, 0)
+    for official in officials:
+        iso = official.get("country")
+        if iso and official["known"]:
+            score[iso] = score.get(iso, 0) + weights["official"]
+    order = list(dict.fromkeys(list(score)))
+    return [iso for iso in order if score[iso] >= weights["threshold"]]
+
+
+def _country_of(match: Match, registry: Registry) -> str | None:
+    if match.entry.kind == "country":
+        return match.entry.ref
+    if match.entry.kind == "place":
+        place = registry.places[match.entry.ref]
+        return place.country if place.capital else None
+    return None
+
+
+def find_places(
+    tokens: list[Token], matches: list[Match], title_end: int, registry: Registry
+) -> list[dict]:
+    """Registry places named as where things happen (locative context, headline, repeats)."""
+    v = vocabulary()
+    counts: dict[str, int] = {}
+    located: set[str] = set()
+    for match in matches:
+        if match.entry.kind != "place":
+            continue
+        ref = match.entry.ref
+        counts[ref] = counts.get(ref, 0) + 1
+        before = tokens[max(0, match.start - 3) : match.start]
+        if (
+            "ب" in match.prefix
+            or match.start < title_end
+            or any(_is_in(t, v.locative) for t in before)
+        ):
+            located.add(ref)
+    out = []
+    for ref, count in counts.items():
+        if ref in located or count >= 2:
+            place = registry.places[ref]
+            out.append(
+                {
+                    "id": ref,
+                    "name_ar": place.name_ar,
+                    "name_en": place.name_en,
+                    "country": place.country,
+                }
+            )
+    return out
