@@ -1,15 +1,151 @@
-"""`sitegen build` (not implemented yet)."""
+"""`sitegen build`: render content/ into the bilingual static site, atomically.
+
+The site is rendered into a temporary folder beside the output and swapped in
+only when everything succeeded, so a failed build leaves the previous
+`public/` as it was and says what failed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
+import os
+import shutil
 import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.frontmatter import ContentError
+
+VALIDATE_MODULE = "sitegen.validate"
+
+
+class BuildError(Exception):
+    """The build stopped; the message says why (file and line where known)."""
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    pages: int
+    seconds: float
+    warnings: list[str]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    parser.add_argument("--out", type=Path, default=Path("public"), help="output folder")
+    parser.add_argument("--base-url", default=None, help="site URL or path (default: site.yaml)")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--templates", type=Path, default=None, help="templates folder")
+    parser.add_argument("--jobs", type=int, default=None, help="render processes (default: cores)")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("sitegen build: not implemented yet", file=sys.stderr)
-    return 2
+    try:
+        result = build(
+            args.content,
+            args.out,
+            base_url=args.base_url,
+            strict=args.strict,
+            templates_dir=args.templates,
+            workers=args.jobs,
+        )
+    except BuildError as exc:
+        print(f"sitegen build: failed: {exc}", file=sys.stderr)
+        print(f"sitegen build: {args.out} was left as it was", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    print(f"built {result.pages} pages into {result.out_dir} in {result.seconds:.2f} s")
+    return 0
+
+
+def build(
+    content_dir: Path,
+    out_dir: Path,
+    base_url: str | None = None,
+    strict: bool = False,
+    templates_dir: Path | None = None,
+    workers: int | None = None,
+) -> BuildResult:
+    """Validate, load, render and publish; swap the result into `out_dir`."""
+    from sitegen import render
+    from sitegen.publish import publish_extras, publish_search
+    from sitegen.settings import load_settings
+    from sitegen.site import load_site
+
+    started = time.perf_counter()
+    templates_dir = Path(templates_dir or render.TEMPLATES_DIR)
+    try:
+        settings = load_settings(content_dir).with_base_url(base_url)
+        warnings = _validate(content_dir, strict)
+        site = load_site(content_dir, settings)
+        renderer = render.Renderer(site, templates_dir)
+        base = render.environment_digest(site, templates_dir, content_dir)
+        jobs = render.plan_pages(site, base)
+        with atomic_output(Path(out_dir)) as tmp:
+            pages = render.write_pages(renderer, jobs, tmp, workers)
+            publish_extras(renderer, jobs, tmp)
+            publish_search(renderer, tmp)
+    except ContentError as exc:
+        raise BuildError(str(exc)) from exc
+    except BuildError:
+        raise
+    except Exception as exc:  # a template or publishing error: say where, keep public/
+        raise BuildError(_describe(exc)) from exc
+    return BuildResult(Path(out_dir), pages, time.perf_counter() - started, warnings)
+
+
+def _validate(content_dir: Path, strict: bool) -> list[str]:
+    """Run `sitegen check`'s validation when it exists; errors (and, strict, warnings) fail."""
+    if importlib.util.find_spec(VALIDATE_MODULE) is None:
+        return []
+    from sitegen.registry import load_registry
+
+    validate = importlib.import_module(VALIDATE_MODULE)
+    issues = validate.validate_content(Path(content_dir), load_registry(content_dir))
+    lines = [_issue_line(i) for i in issues]
+    failing = [line for i, line in zip(issues, lines, strict=True) if i.level == "error" or strict]
+    if failing:
+        raise BuildError(f"{len(failing)} problem(s) in {content_dir}:\n" + "\n".join(failing))
+    return lines
+
+
+def _issue_line(issue) -> str:
+    where = f"{issue.path}:{issue.line}" if getattr(issue, "line", None) else f"{issue.path}"
+    return f"{where}: {issue.level}: {issue.message}"
+
+
+def _describe(exc: Exception) -> str:
+    """Template errors name the template file and line."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"template error: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+@contextmanager
+def atomic_output(out_dir: Path):
+    """Yield a fresh folder beside `out_dir`; on success it replaces `out_dir`."""
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        tmp.chmod(0o755)
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    if out_dir.exists():
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)

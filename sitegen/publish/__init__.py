@@ -1,0 +1,77 @@
+"""Files around the pages: feeds, sitemap, robots.txt, open data, JSON-LD, search.
+
+`publish_extras` writes everything of a build that is not an HTML page, into
+the same (temporary) output folder as the pages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sitegen.publish.data import dossier_json
+from sitegen.publish.feeds import atom_feed
+from sitegen.publish.sitemap import robots_txt, sitemap_xml
+
+SEARCH_MODULE = "sitegen.publish.search"
+
+
+def publish_extras(renderer: Any, jobs: list, out_dir: Path) -> None:
+    """Static files, feeds, sitemap, robots.txt and data/dossier.json."""
+    site = renderer.site
+    static = renderer.templates_dir / "static"
+    if static.is_dir():
+        shutil.copytree(static, out_dir / "static", dirs_exist_ok=True)
+    for lang, presenter in renderer.presenters.items():
+        (out_dir / lang).mkdir(parents=True, exist_ok=True)
+        (out_dir / lang / "feed.xml").write_bytes(atom_feed(site, presenter))
+    routes = [
+        job.route
+        for job in jobs
+        if job.lang == site.settings.default_language and job.kind != "404"
+    ]
+    (out_dir / "sitemap.xml").write_bytes(sitemap_xml(site.settings, routes))
+    (out_dir / "robots.txt").write_text(robots_txt(site.settings), encoding="utf-8")
+    (out_dir / "data").mkdir(exist_ok=True)
+    (out_dir / "data" / "dossier.json").write_text(dossier_json(site), encoding="utf-8")
+
+
+def search_available() -> bool:
+    return importlib.util.find_spec(SEARCH_MODULE) is not None
+
+
+def publish_search(renderer: Any, out_dir: Path) -> bool:
+    """Index article and official pages with the search helper's module, when present."""
+    if not search_available():
+        return False
+    search = importlib.import_module(SEARCH_MODULE)
+    documents = [search.SearchDocument(**doc) for doc in search_documents(renderer)]
+    search.build_search_index(out_dir, documents)
+    return True
+
+
+def search_documents(renderer: Any) -> list[dict[str, str]]:
+    """One record per article page and official page, per language (urls from the root)."""
+    site = renderer.site
+    docs = []
+    for lang, L in renderer.presenters.items():
+        for article in site.articles:
+            title = L.title(article).text
+            summary = L.summary(article)
+            names = " ".join(L.name_text(L.person(ref)) for ref in article.officials)
+            excerpt = summary.text if summary else ""
+            text = "\n".join(filter(None, [title, excerpt, names, article.body_ar]))
+            docs.append(_doc(f"/{lang}/articles/{article.slug}/", lang, title, text, excerpt))
+        for person in site.officials.values():
+            name = L.name_text(person)
+            role = (person.role_ar if lang == "ar" else person.role_en or person.role_ar) or ""
+            text = "\n".join(filter(None, [name, person.name_ar, person.name_en or "", role]))
+            docs.append(_doc(f"/{lang}/officials/{person.id}/", lang, name, text, role))
+    return docs
+
+
+def _doc(url: str, lang: str, title: str, text: str, excerpt: str) -> dict[str, str]:
+    return {"url": url, "language": lang, "title": title, "text": text, "excerpt": excerpt}

@@ -1,0 +1,83 @@
+"""`data/dossier.json`: every fact of the dossier as open data.
+
+Keys are sorted and articles come in slug order so two builds can be compared
+line by line (`sitegen diff` reads this file).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sitegen.site import Article, English, Site
+
+
+def _english(value: English | None) -> dict | None:
+    return None if value is None else {"by": value.by, "stale": value.stale}
+
+
+def article_data(article: Article) -> dict[str, Any]:
+    outlet = article.outlet
+    return {
+        "slug": article.slug,
+        "source": article.source,
+        "title_ar": article.title_ar,
+        "title_en": article.title_en.text if article.title_en else None,
+        "title_en_meta": _english(article.title_en),
+        "published": article.published.iso if article.published else None,
+        "event_date": article.event_date.iso if article.event_date else None,
+        "dates": [{"date": d, "text": t} for d, t in article.dates],
+        "officials": [
+            {
+                "id": o.id,
+                "name_ar": o.name_ar,
+                "name_en": o.name_en,
+                "role_ar": o.role_ar,
+                "role_en": o.role_en,
+                "country": o.country,
+                "known": o.known,
+            }
+            for o in article.officials
+        ],
+        "countries": article.countries,
+        "places": [
+            {"id": p.id, "name_ar": p.name_ar, "name_en": p.name_en, "country": p.country}
+            for p in article.places
+        ],
+        "topics": article.topics,
+        "outlet": None
+        if outlet is None
+        else {"id": outlet.id, "name_ar": outlet.name_ar, "name_en": outlet.name_en},
+        "author_ar": article.author_ar,
+        "summary_ar": article.summary_ar or None,
+        "summary_en": article.summary_en.text if article.summary_en else None,
+        "summary_en_meta": _english(article.summary_en),
+        "event": article.event.id if article.event else None,
+    }
+
+
+def dossier(site: Site) -> dict[str, Any]:
+    return {
+        "generator": "sitegen",
+        "articles": [article_data(a) for a in site.articles],
+        "events": [
+            {"id": e.id, "date": e.date.iso, "articles": sorted(a.slug for a in e.articles)}
+            for e in sorted(site.events, key=lambda e: e.id)
+        ],
+        "officials": [
+            {
+                "id": p.id,
+                "name_ar": p.name_ar,
+                "name_en": p.name_en,
+                "role_ar": p.role_ar,
+                "role_en": p.role_en,
+                "country": p.country,
+                "known": p.known,
+            }
+            for p in site.officials.values()
+        ],
+    }
+
+
+def dossier_json(site: Site) -> str:
+    return json.dumps(dossier(site), ensure_ascii=False, sort_keys=True, indent=1) + "\n"

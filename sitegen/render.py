@@ -1,0 +1,526 @@
+"""Routes, the Jinja environment per language, and page rendering.
+
+Rendering is planned as a flat list of `PageJob`s. Each job names its output
+path, template, language and the model key it shows, plus a fingerprint of
+everything its output depends on; rendering a job is a pure function of the
+Site and the job. So jobs can be rendered in any order, in forked workers,
+and skipped by a cache when their fingerprint is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from sitegen import i18n
+from sitegen.publish import jsonld
+from sitegen.site import Article, Country, Event, Outlet, PartialDate, Person, Place, Site, Topic
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = "static"
+PARALLEL_MIN_JOBS = 400
+CHUNK = 64
+
+# (kind, template, route of the key) — one page per kind and key, in each language.
+LIST_PAGES = (
+    ("home", "home.html", ""),
+    ("timeline", "timeline.html", "timeline/"),
+    ("countries", "countries.html", "countries/"),
+    ("officials", "officials.html", "officials/"),
+    ("topics", "topics.html", "topics/"),
+    ("outlets", "outlets.html", "outlets/"),
+    ("about", "about.html", "about/"),
+    ("search", "search.html", "search/"),
+    ("404", "404.html", "404.html"),
+)
+
+
+# --- routes ---------------------------------------------------------------------------
+
+
+def route_of(obj: Any) -> str:
+    """The language-free path of a model object's page ('articles/x/'), '' for none."""
+    if isinstance(obj, Article):
+        return f"articles/{obj.slug}/"
+    if isinstance(obj, Person):
+        return f"officials/{obj.id}/"
+    if isinstance(obj, Country):
+        return f"countries/{obj.iso.lower()}/"
+    if isinstance(obj, Topic):
+        return f"topics/{obj.slug}/"
+    if isinstance(obj, Outlet):
+        return f"outlets/{obj.id}/"
+    if isinstance(obj, Place):
+        return f"countries/{obj.country.lower()}/#place-{obj.id}" if obj.country else ""
+    if isinstance(obj, Event):
+        return f"timeline/#event-{obj.id}"
+    return ""
+
+
+def output_path(lang: str | None, route: str) -> str:
+    """File written for a route: folders get index.html."""
+    path = f"{lang}/{route}" if lang else route
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to write: pure function of (Site, job)."""
+
+    path: str
+    template: str
+    lang: str | None
+    route: str
+    kind: str
+    key: str | None
+    fingerprint: str
+
+
+# --- presentation helpers used by templates -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text as a page shows it: which language it is in and where it came from."""
+
+    text: str
+    lang: str
+    by: str | None = None
+    stale: bool = False
+    original: str | None = None
+    untranslated: bool = False
+    derived: bool = False
+
+
+class Presenter:
+    """Language-aware helpers for one page language (the `L` of templates)."""
+
+    def __init__(self, site: Site, lang: str, static_version: str) -> None:
+        self.site = site
+        self.lang = lang
+        self.settings = site.settings
+        self.locale = site.settings.locale(lang)
+        self.dir = site.settings.direction(lang)
+        self.static_version = static_version
+        self._ = i18n.translations(lang).gettext
+        self.untranslated_mark = Markup(
+            ' <span class="untr" lang="{}">{}</span>'.format(
+                escape(lang), escape(self._("not yet translated"))
+            )
+        )
+
+    # links
+    def url(self, target: Any = "", lang: str | None = None) -> str:
+        route = target if isinstance(target, str) else route_of(target)
+        return self.settings.url(f"{lang or self.lang}/{route}")
+
+    def abs_url(self, route: str, lang: str | None = None) -> str:
+        return self.settings.absolute_url(f"{lang or self.lang}/{route}")
+
+    def static(self, name: str) -> str:
+        return self.settings.url(f"{STATIC_DIR}/{name}?v={self.static_version}")
+
+    def has_page(self, obj: Any) -> bool:
+        return bool(route_of(obj))
+
+    # numbers and dates
+    def num(self, value: int) -> Markup:
+        return Markup("<bdi>{}</bdi>").format(i18n.format_number(value, self.locale))
+
+    def date_text(self, value: PartialDate | None) -> str:
+        return i18n.format_partial_date(value.iso, self.locale) if value else ""
+
+    def date(self, value: PartialDate | None) -> Markup:
+        if value is None:
+            return Markup('<span class="nodate">{}</span>').format(self._("date unknown"))
+        return Markup('<time datetime="{}"><bdi>{}</bdi></time>').format(
+            value.iso, self.date_text(value)
+        )
+
+    # names
+    def name_text(self, obj: Any) -> str:
+        """Plain name in this language, Arabic when there is no English."""
+        if isinstance(obj, Article):
+            return self.title(obj).text
+        english = getattr(obj, "name_en", None)
+        return english if self.lang != "ar" and english else obj.name_ar
+
+    def name(self, obj: Any) -> Markup:
+        """A name isolated with <bdi>, marked when English is missing."""
+        if self.lang == "ar" or getattr(obj, "name_en", None):
+            return Markup("<bdi>{}</bdi>").format(self.name_text(obj))
+        return Markup('<bdi lang="ar">{}</bdi>').format(obj.name_ar) + self.untranslated_mark
+
+    def country(self, iso: str) -> Markup:
+        country = self.site.countries.get(iso)
+        name = self.site.registry.country_name(iso, self.lang)
+        if country is None:
+            return Markup("<bdi>{}</bdi>").format(name)
+        return Markup('<a href="{}"><bdi>{}</bdi></a>').format(self.url(country), name)
+
+    def link(self, obj: Any) -> Markup:
+        """The name of an object, linked to its page where it has one."""
+        if not self.has_page(obj):
+            return self.name(obj)
+        return Markup('<a href="{}">{}</a>').format(self.url(obj), self.name(obj))
+
+    def person(self, ref: Any) -> Person | Any:
+        """The dossier-wide official for an article's reference, else the reference."""
+        return self.site.officials.get(ref.id or "", ref)
+
+    def role(self, who: Any) -> Markup:
+        if self.lang == "ar":
+            return Markup("{}").format(who.role_ar or "")
+        if who.role_en:
+            return Markup("{}").format(who.role_en)
+        if who.role_ar:
+            return Markup('<span lang="ar">{}</span>').format(who.role_ar) + self.untranslated_mark
+        return Markup("")
+
+    # article texts
+    def title(self, article: Article) -> Shown:
+        arabic = article.display_title_ar
+        derived = article.title_is_derived
+        return self._localized(arabic, article.title_en, derived)
+
+    def summary(self, article: Article) -> Shown | None:
+        if not article.summary_ar and not article.summary_en:
+            return None
+        return self._localized(article.summary_ar, article.summary_en, False)
+
+    def _localized(self, arabic: str, english: Any, derived: bool) -> Shown:
+        if self.lang == "ar" or (english is None and not arabic):
+            return Shown(arabic, "ar", derived=derived)
+        if english is None:
+            return Shown(arabic, "ar", untranslated=True, derived=derived)
+        return Shown(english.text, "en", english.by, english.stale, arabic or None)
+
+    def provenance(self, shown: Shown, what: str = "title") -> str:
+        """'Machine translation (Google)', 'Summary generated from extracted facts', …"""
+        by = shown.by or ""
+        if by.startswith("machine:"):
+            provider = by.split(":", 1)[1]
+            return self._("Machine translation (%(provider)s)") % {
+                "provider": _PROVIDERS.get(provider, provider.title())
+            }
+        if by == "generated":
+            if what == "summary":
+                return self._("Summary generated from extracted facts")
+            return self._("Title generated from extracted facts")
+        return ""
+
+    # lists
+    def sort_name(self, obj: Any) -> str:
+        return self.name_text(obj).casefold()
+
+    def by_name(self, items: Iterable[Any]) -> list[Any]:
+        """Entities in alphabetical order of their name in this language."""
+        return sorted(items, key=lambda item: (self.sort_name(item), _ident(item)))
+
+    def ranked(self, items: Iterable[Any], limit: int | None = None) -> list[tuple[Any, int]]:
+        """(entity, report count) pairs, most reported first."""
+        pairs = sorted(
+            ((item, len(item.articles)) for item in items),
+            key=lambda pair: (-pair[1], self.sort_name(pair[0]), _ident(pair[0])),
+        )
+        return pairs[:limit] if limit else pairs
+
+    def officials_by_country(self) -> list[tuple[str | None, list[Person]]]:
+        groups: dict[str | None, list[Person]] = {}
+        for person in self.site.officials.values():
+            groups.setdefault(person.country, []).append(person)
+        order = sorted(
+            groups,
+            key=lambda iso: (iso is None, self.site.registry.country_name(iso or "", self.lang)),
+        )
+        return [(iso, self.by_name(groups[iso])) for iso in order]
+
+    def place(self, ref: Any) -> Any:
+        return self.site.places.get(ref.id or "", ref)
+
+    @staticmethod
+    def partial(iso: str) -> PartialDate | None:
+        try:
+            return PartialDate.parse(iso)
+        except ValueError:
+            return None
+
+    @staticmethod
+    def external(url: str | None) -> str:
+        """An outside link only when it is plain http(s)."""
+        return url if url and url.startswith(("https://", "http://")) else ""
+
+    @cached_property
+    def markdown(self) -> MarkdownIt:
+        return _markdown()
+
+    def body(self, article: Article) -> Markup:
+        return Markup(self.markdown.render(article.body_ar))
+
+    def jsonld(self, data: Any) -> Markup:
+        """JSON for a <script> block: '<', '>' and '&' escaped so it cannot end the block."""
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return Markup(text)
+
+
+def _ident(obj: Any) -> str:
+    return str(getattr(obj, "id", None) or getattr(obj, "slug", None) or getattr(obj, "iso", ""))
+
+
+_PROVIDERS = {
+    "google": "Google",
+    "deepl": "DeepL",
+    "mymemory": "MyMemory",
+    "libre": "LibreTranslate",
+}
+
+
+def _markdown() -> MarkdownIt:
+    """CommonMark with raw HTML off and images off (no resource from another host)."""
+    return MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
+# --- the renderer ----------------------------------------------------------------------
+
+
+class Renderer:
+    """Jinja environments (one per language) and page contexts for one Site."""
+
+    def __init__(self, site: Site, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self.site = site
+        self.templates_dir = Path(templates_dir)
+        self.static_version = tree_digest(self.templates_dir / STATIC_DIR)[:10]
+        self.presenters = {
+            lang: Presenter(site, lang, self.static_version) for lang in site.settings.languages
+        }
+        self.envs = {lang: self._environment(lang) for lang in site.settings.languages}
+        self.root_env = self._environment(site.settings.default_language)
+
+    def _environment(self, lang: str) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.templates_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        env.globals.update(
+            L=self.presenters[lang],
+            site=self.site,
+            settings=self.site.settings,
+            lang=lang,
+            dir=self.site.settings.direction(lang),
+            languages=self.site.settings.languages,
+            language_name=i18n.language_name,
+            gettext_for=lambda code, message: i18n.translations(code).gettext(message),
+        )
+        return env
+
+    def render(self, job: PageJob) -> str:
+        env = self.envs[job.lang] if job.lang else self.root_env
+        context = {"route": job.route, "kind": job.kind, **_CONTEXT[job.kind](self, job)}
+        return env.get_template(job.template).render(context)
+
+    def jsonld(self, job: PageJob) -> Any:
+        return jsonld.for_page(self.site, self.presenters[job.lang], job.kind, job.key)
+
+
+def _article_context(renderer: Renderer, job: PageJob) -> dict:
+    article = renderer.site.by_slug[job.key or ""]
+    siblings = [a for a in article.event.articles if a is not article] if article.event else []
+    return {"article": article, "siblings": siblings, "ld": renderer.jsonld(job)}
+
+
+def _entity_context(name: str, table: str) -> Callable[[Renderer, PageJob], dict]:
+    def build(renderer: Renderer, job: PageJob) -> dict:
+        entity = getattr(renderer.site, table)[job.key]
+        events, undated = renderer.site.timeline_of(entity.articles)
+        return {name: entity, "events": events, "undated": undated, "ld": renderer.jsonld(job)}
+
+    return build
+
+
+def _plain(renderer: Renderer, job: PageJob) -> dict:
+    return {"ld": renderer.jsonld(job) if job.lang else None}
+
+
+_CONTEXT: dict[str, Callable[[Renderer, PageJob], dict]] = {
+    "article": _article_context,
+    "official": _entity_context("person", "officials"),
+    "country": _entity_context("country", "countries"),
+    "topic": _entity_context("topic", "topics"),
+    "outlet": _entity_context("outlet", "outlets"),
+    **{kind: _plain for kind, _, _ in LIST_PAGES},
+    "root": _plain,
+    "root404": _plain,
+}
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+def tree_digest(*roots: Path) -> str:
+    """SHA-256 over the names and bytes of every file under `roots`."""
+    digest = hashlib.sha256()
+    for root in roots:
+        if not root.exists():
+            continue
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def environment_digest(site: Site, templates_dir: Path, content_dir: Path | None) -> str:
+    """What every page depends on: code, templates, catalogues, settings, registry."""
+    package = Path(__file__).resolve().parent
+    roots = [templates_dir, package / "locales", package / "render.py", package / "site.py"]
+    roots += [package / "i18n.py", package / "publish" / "jsonld.py"]
+    if content_dir is not None:
+        roots += [Path(content_dir) / "registry", Path(content_dir) / "site.yaml"]
+    settings = repr(site.settings).encode()
+    return hashlib.sha256(tree_digest(*roots).encode() + settings).hexdigest()
+
+
+def _fingerprint(base: str, kind: str, key: str | None, lang: str | None, deps: Iterable) -> str:
+    digest = hashlib.sha256(f"{base}|{kind}|{key}|{lang}".encode())
+    for article in deps:
+        digest.update(article.digest.encode())
+    return digest.hexdigest()[:32]
+
+
+def _article_deps(article: Article) -> list[Article]:
+    return article.event.articles if article.event else [article]
+
+
+def _with_events(articles: list[Article]) -> list[Article]:
+    """Articles plus every article of their events (the pages show event titles)."""
+    seen: dict[str, Article] = {}
+    for article in articles:
+        for member in _article_deps(article):
+            seen.setdefault(member.slug, member)
+    return [seen[slug] for slug in sorted(seen)]
+
+
+def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
+    """Every page of the site, in both languages, with its fingerprint."""
+    entries: list[tuple[str, str, str, str | None, list[Article]]] = []
+    for kind, template, route in LIST_PAGES:
+        entries.append((kind, template, route, None, site.articles))
+    for article in site.articles:
+        entries.append(
+            (
+                "article",
+                "article.html",
+                route_of(article),
+                article.slug,
+                _with_officials(site, article),
+            )
+        )
+    for table, kind in (
+        ("officials", "official"),
+        ("countries", "country"),
+        ("topics", "topic"),
+        ("outlets", "outlet"),
+    ):
+        for key, entity in getattr(site, table).items():
+            deps = _with_events(entity.articles)
+            if kind == "official":
+                deps = _with_events(entity.articles + [p.source for p, _ in entity.met if p.source])
+            entries.append((kind, f"{kind}.html", route_of(entity), key, deps))
+    jobs = [
+        PageJob(
+            output_path(lang, route),
+            template,
+            lang,
+            route,
+            kind,
+            key,
+            _fingerprint(base_digest, kind, key, lang, deps),
+        )
+        for lang in site.settings.languages
+        for kind, template, route, key, deps in entries
+    ]
+    for kind, path in (("root", "index.html"), ("root404", "404.html")):
+        jobs.append(
+            PageJob(
+                path,
+                "root.html",
+                None,
+                "",
+                kind,
+                None,
+                _fingerprint(base_digest, kind, None, None, []),
+            )
+        )
+    return jobs
+
+
+def _with_officials(site: Site, article: Article) -> list[Article]:
+    """An article page shows its event's sources and its officials' dossier names."""
+    deps = {a.slug: a for a in _article_deps(article)}
+    for ref in article.officials:
+        person = site.officials.get(ref.id or "")
+        if person is not None and person.source is not None:
+            deps.setdefault(person.source.slug, person.source)
+    return [deps[slug] for slug in sorted(deps)]
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_WORKER: Renderer | None = None
+_WORKER_OUT: Path | None = None
+
+
+def write_page(renderer: Renderer, job: PageJob, out_dir: Path) -> None:
+    target = out_dir / job.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(renderer.render(job).encode("utf-8"))
+
+
+def _render_chunk(jobs: list[PageJob]) -> int:
+    assert _WORKER is not None and _WORKER_OUT is not None
+    for job in jobs:
+        write_page(_WORKER, job, _WORKER_OUT)
+    return len(jobs)
+
+
+def write_pages(
+    renderer: Renderer, jobs: list[PageJob], out_dir: Path, workers: int | None = None
+) -> int:
+    """Render and write `jobs` under `out_dir`, in forked workers on large sites."""
+    global _WORKER, _WORKER_OUT
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS or "fork" not in _start_methods():
+        for job in jobs:
+            write_page(renderer, job, out_dir)
+        return len(jobs)
+    _WORKER, _WORKER_OUT = renderer, out_dir
+    try:
+        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+        with get_context("fork").Pool(workers) as pool:
+            return sum(pool.imap_unordered(_render_chunk, chunks))
+    finally:
+        _WORKER = _WORKER_OUT = None
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()
