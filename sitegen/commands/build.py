@@ -43,6 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--templates", type=Path, default=None, help="templates folder")
     parser.add_argument("--jobs", type=int, default=None, help="render processes (default: cores)")
+    parser.add_argument("--no-search", action="store_true", help="skip the search index")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
             strict=args.strict,
             templates_dir=args.templates,
             workers=args.jobs,
+            search=not args.no_search,
         )
     except BuildError as exc:
         print(f"sitegen build: failed: {exc}", file=sys.stderr)
@@ -72,6 +74,7 @@ def build(
     strict: bool = False,
     templates_dir: Path | None = None,
     workers: int | None = None,
+    search: bool = True,
 ) -> BuildResult:
     """Validate, load, render and publish; swap the result into `out_dir`."""
     from sitegen import render
@@ -91,7 +94,8 @@ def build(
         with atomic_output(Path(out_dir)) as tmp:
             pages = render.write_pages(renderer, jobs, tmp, workers)
             publish_extras(renderer, jobs, tmp)
-            publish_search(renderer, tmp)
+            if search:
+                publish_search(renderer, tmp)
     except ContentError as exc:
         raise BuildError(str(exc)) from exc
     except BuildError:
