@@ -22,7 +22,7 @@ from sitegen.extract.entities import (
     resolve,
     scan,
 )
-from sitegen.extract.text import Token, tokenize
+from sitegen.extract.text import Token, tokenize, unicode_normalize
 from sitegen.extract.topics import find_topics
 from sitegen.registry import Registry, default_registry
 
@@ -50,7 +50,7 @@ _LEAD_MIN_WORDS = 12
 
 @cache
 def _outlet_keys(registry_id: int, names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(line_key(n) for n in names)
+    return frozenset(line_key(unicode_normalize(n)) for n in names)
 
 
 def _outlet_names(registry: Registry) -> frozenset[str]:

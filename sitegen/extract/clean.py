@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-
-from camel_tools.utils.normalize import normalize_unicode
+from functools import cache, lru_cache
 
 from sitegen.extract.resources import load_data
-from sitegen.extract.text import normalize
+from sitegen.extract.text import normalize_prepared, unicode_normalize
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BIDI = re.compile(r"[\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -58,19 +56,20 @@ class _Rules:
     patterns: tuple[re.Pattern, ...]
 
 
+@lru_cache(maxsize=65536)
 def line_key(line: str) -> str:
-    """A line's comparison form: normalised, no tatweel, no trailing punctuation."""
-    return _TRAILING_PUNCT.sub("", _SPACES.sub(" ", normalize(line))).strip()
+    """A line's comparison form (of prepared text): normalised, no trailing punctuation."""
+    return _TRAILING_PUNCT.sub("", _SPACES.sub(" ", normalize_prepared(line))).strip()
 
 
 @cache
 def _rules() -> _Rules:
     data = load_data("furniture")
     return _Rules(
-        end_markers=frozenset(line_key(m) for m in data["end_markers"]),
-        prefixes=tuple(line_key(p) for p in data["line_prefixes"]),
-        exact=frozenset(line_key(p) for p in data["line_exact"]),
-        short_words=frozenset(line_key(w) for w in data["short_line_words"]),
+        end_markers=frozenset(line_key(unicode_normalize(m)) for m in data["end_markers"]),
+        prefixes=tuple(line_key(unicode_normalize(p)) for p in data["line_prefixes"]),
+        exact=frozenset(line_key(unicode_normalize(p)) for p in data["line_exact"]),
+        short_words=frozenset(line_key(unicode_normalize(w)) for w in data["short_line_words"]),
         short_max=int(data["short_line_max_words"]),
         patterns=tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"]),
     )
@@ -78,7 +77,7 @@ def _rules() -> _Rules:
 
 def prepare(raw: str) -> str:
     """Unicode-normalised text with plain spaces and Unix newlines."""
-    text = normalize_unicode(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicode_normalize(raw.replace("\r\n", "\n").replace("\r", "\n"))
     return _BIDI.sub("", text)
 
 

@@ -24,6 +24,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)")
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{2})-(\d{2})(?!\d)")
 _WEEKDAY_SEARCH_YEARS = 40
+_INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -300,7 +301,7 @@ def find_dates(
         for day in phrase.days:
             if found_date := _valid(year, phrase.month, day):
                 found.append(FoundDate(found_date, span, phrase.start, phrase.weekday is not None))
-    found.extend(_numeric(text.translate(_DIGITS)))
+    found.extend(_numeric(text.translate(_DIGITS) if _INDIC.search(text) else text))
     found.sort(key=lambda f: (f.start, f.date))
     return DateScan(found, months)
 

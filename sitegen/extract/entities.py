@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 
@@ -173,7 +173,13 @@ def _word(token: Token) -> str:
 
 
 def _is_in(token: Token, words: frozenset[str]) -> bool:
-    return any(v in words for v in core_variants(token.norm))
+    return _member(token.norm, words)
+
+
+@lru_cache(maxsize=131072)
+def _member(norm: str, words: frozenset[str]) -> bool:
+    """Whether any proclitic reading of a word is in `words` (cached: words repeat)."""
+    return any(v in words for v in core_variants(norm))
 
 
 def _is_stop(token: Token) -> bool:
@@ -293,7 +299,10 @@ def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
 def _latin_candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]:
     v = vocabulary()
     out: list[Candidate] = []
-    i = 0
+    starts = [k for k, t in enumerate(tokens) if t.text[:1].isascii() and t.text[:1].isupper()]
+    if len(starts) < _MIN_NAME:
+        return out
+    i = starts[0]
     while i < len(tokens):
         end = i
         while end < len(tokens) and _LATIN_NAME.match(tokens[end].text) and end not in covered:

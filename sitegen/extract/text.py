@@ -31,6 +31,8 @@ __all__ = [
     "simple_word_tokenize",
     "strip_article",
     "tokenize",
+    "unicode_normalize",
+    "word_tokenize",
 ]
 
 _TATWEEL = "\u0640"
@@ -47,6 +49,7 @@ def _latin_folding() -> dict[int, str]:
     return table
 
 
+_NEEDS_FOLD = re.compile(r"[\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]")
 _FOLD = {**str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"), **_latin_folding()}
 
 # Proclitic prefixes a name can carry: conjunction (و ف), preposition (ب ل ك),
@@ -64,14 +67,32 @@ _PREFIXES: tuple[str, ...] = tuple(
 _MIN_CORE = 2
 
 
+# The two characters camel-tools' normalize_unicode maps before NFKC; without
+# them its result is exactly NFKC, which skips its per-character Python loop.
+_CAMEL_FIXED = ("\ufdfc", "\ufdfd")
+
+
+def unicode_normalize(text: str) -> str:
+    """camel-tools' normalize_unicode (NFKC + ligature fixes), fast when no ligature occurs."""
+    if any(char in text for char in _CAMEL_FIXED):
+        return normalize_unicode(text)
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize(text: str) -> str:
     """Canonical form for matching: Unicode, diacritics, alef/yaa/teh marbuta, digits."""
-    text = normalize_unicode(text)
+    return normalize_prepared(unicode_normalize(text))
+
+
+def normalize_prepared(text: str) -> str:
+    """`normalize` for text already through `unicode_normalize` (one pass per article)."""
     text = dediac_ar(text).replace(_TATWEEL, "")
     text = normalize_alef_ar(text)
     text = normalize_alef_maksura_ar(text)
     text = normalize_teh_marbuta_ar(text)
-    return text.translate(_FOLD).lower()
+    if _NEEDS_FOLD.search(text):
+        text = text.translate(_FOLD)
+    return text.lower()
 
 
 def strip_article(word: str) -> str:
@@ -128,12 +149,34 @@ class Token:
         return self.norm.isalnum()
 
 
+# Arabic letters and marks, Latin letters, ASCII digits: never punctuation,
+# symbols or emoji in camel-tools' sense (a lone digit is an emoji base only).
+_PLAIN_WORD = re.compile(r"[\u0621-\u065f\u0670-\u06d3A-Za-z\u00c0-\u024f0-9]+")
+
+
+def word_tokenize(text: str) -> list[str]:
+    """camel-tools' simple_word_tokenize, with a fast path for plain words.
+
+    simple_word_tokenize works word by word (whitespace split) and only splits
+    a word at punctuation, symbols and emoji; a word of letters and digits
+    alone is returned whole. Such words skip its per-character loop; every
+    other word is handed to it, so the tokens are the same.
+    """
+    tokens: list[str] = []
+    for word in text.split():
+        if _PLAIN_WORD.fullmatch(word):
+            tokens.append(word)
+        else:
+            tokens.extend(simple_word_tokenize(word))
+    return tokens
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text` (already `normalize_unicode`d) with offsets, normalised in one pass."""
-    raw = simple_word_tokenize(text)
-    norms = normalize("\n".join(raw)).split("\n")
+    raw = word_tokenize(text)
+    norms = normalize_prepared("\n".join(raw)).split("\n")
     if len(norms) != len(raw):  # a normaliser merged lines: fall back per token
-        norms = [normalize(tok) for tok in raw]
+        norms = [normalize_prepared(tok) for tok in raw]
     tokens: list[Token] = []
     pos = 0
     for tok, norm in zip(raw, norms, strict=True):
