@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
+from test_subpath import build_missing, content_with_articles, sitegen
 
+from sitegen import frontmatter
 from sitegen.cli import main
 from sitegen.diff import capped, cell, diff_sites, page_url, to_markdown
 
@@ -184,3 +187,51 @@ def test_cli_prints_markdown_and_rejects_missing_dirs(
     out = tmp_path / "diff.md"
     assert main(["diff", str(old), str(new), "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("## Site changes")
+
+
+# ------------------------------------------------------- two real builds
+
+BASE_URL = "https://example.github.io/dossier/"
+
+
+def _edit_one_article(content: Path) -> tuple[str, str]:
+    """Edit the facts of one article as an editor would; return its slug and the new topic."""
+    path = sorted((content / "articles").glob("*.md"))[0]
+    doc = frontmatter.read(path)
+    topic = next(
+        t for t in ("border_security", "training", "technology") if t not in doc.meta["topics"]
+    )
+    doc.meta["topics"] = [*doc.meta["topics"], topic]
+    doc.meta["title_en"] = "An edited English title"
+    ar_sha = hashlib.sha256((doc.meta.get("title_ar") or "").encode()).hexdigest()[:12]
+    doc.meta["title_en_meta"] = {"by": "editor", "ar_sha": ar_sha}  # as DESIGN.md says
+    frontmatter.write(path, doc.meta, doc.body)
+    return doc.meta["slug"], topic
+
+
+def test_diff_of_two_builds_that_differ_by_one_edited_article(tmp_path: Path) -> None:
+    reason = build_missing()
+    if reason:
+        pytest.skip(reason)
+    content = content_with_articles(tmp_path)
+    old, new = tmp_path / "old", tmp_path / "new"
+    sitegen("build", "--content", str(content), "--out", str(old), "--base-url", BASE_URL)
+    slug, topic = _edit_one_article(content)
+    sitegen("build", "--content", str(content), "--out", str(new), "--base-url", BASE_URL)
+
+    d = diff_sites(old, new)
+    assert not d.articles_added and not d.articles_removed
+    (change,) = d.articles_changed
+    assert change.slug == slug
+    assert change.facts["topics"] == f"added `{topic}`"
+    assert change.facts["title_en"].endswith("→ An edited English title")
+    for lang in ("ar", "en"):
+        assert f"{lang}/articles/{slug}/index.html" in d.pages[lang].changed
+        touched = d.pages[lang].added + d.pages[lang].changed
+        assert f"{lang}/topics/{topic}/index.html" in touched
+        assert not d.pages[lang].removed
+    report = to_markdown(d)
+    assert f"#### `{slug}` An edited English title" in report
+    assert f"| topics | added `{topic}` |" in report
+    assert "No changes" not in report
+    assert to_markdown(diff_sites(new, new)).count("No changes") == 1
