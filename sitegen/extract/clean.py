@@ -178,7 +178,8 @@ class _Header:
         page = self.page
         if page.outlet is not None or _word_count(right) > NAME_MAX_WORDS:
             return False
-        if _word_count(left) > NAME_MAX_WORDS:  # "<headline> – <outlet>"
+        headline = _word_count(left) >= NAME_MAX_WORDS or line_key(left) == self.repeated
+        if headline:  # "<headline> – <outlet>"
             if page.title is None and _word_count(left) <= TITLE_MAX_WORDS:
                 page.title, page.outlet = left, right
                 return True

@@ -1,0 +1,60 @@
+"""Page furniture goes; headline, outlet and byline are read from page shapes."""
+
+from __future__ import annotations
+
+from sitegen.extract.clean import clean
+
+BODY = (
+    "أعلنت المديرية العامة للأمن الوطني اليوم عن توقيف شبكة إجرامية تنشط في الاتجار "
+    "الدولي بالمخدرات، وذلك بتنسيق وثيق مع السلطات الإسبانية المختصة."
+)
+
+
+def test_headline_dash_outlet_and_repeated_headline() -> None:
+    page = clean(f"توقيف شبكة للمخدرات بطنجة – جريدة الشمال\n\nتوقيف شبكة للمخدرات بطنجة\n{BODY}")
+    assert page.title == "توقيف شبكة للمخدرات بطنجة"
+    assert page.outlet == "جريدة الشمال"
+    assert page.paragraphs == [BODY]
+
+
+def test_outlet_dash_author_line_leaves_no_headline() -> None:
+    page = clean(f"\nجريدة الشمال – م. العلمي\n{BODY}")
+    assert (page.title, page.outlet, page.author) == (None, "جريدة الشمال", "م. العلمي")
+
+
+def test_outlet_above_a_headline_printed_twice() -> None:
+    page = clean(f"صوت المدينة\nعنوان الخبر هنا\n\nعنوان الخبر هنا\n{BODY}")
+    assert page.outlet == "صوت المدينة"
+    assert page.title == "عنوان الخبر هنا"
+
+
+def test_date_line_is_kept_aside_for_the_publication_date() -> None:
+    page = clean(f"عنوان\nأخبار / الخميس 3 أبريل 2025 10:15:00 / لا توجد تعليقات:\n{BODY}")
+    assert page.meta_lines == ["أخبار / الخميس 3 أبريل 2025 10:15:00 / لا توجد تعليقات:"]
+    assert BODY in page.body and "10:15" not in page.body
+
+
+def test_furniture_is_removed_and_related_list_ends_the_article() -> None:
+    raw = "\n".join(
+        [
+            "عنوان",
+            "إستمع إلى راديو الأخــبــار",
+            BODY,
+            "ق/م",
+            "شارك المقال",
+            "التعليقات مغلقة.",
+            "google-playkhamsat",
+            "مقالات ذات صلة",
+            "عنوان خبر آخر لا علاقة له بالموضوع",
+            "فقرة طويلة أخرى من خبر آخر لا علاقة له بالموضوع الأصلي للمقال "
+            "ولا يجب أن تظهر في النص.",
+        ]
+    )
+    page = clean(raw)
+    assert page.paragraphs == [BODY]
+
+
+def test_inline_read_also_line_goes_but_the_article_goes_on() -> None:
+    page = clean(f"عنوان\n{BODY}\nاقرأ أيضا: خبر آخر\n{BODY} وتابع البلاغ أن التحقيق مستمر.")
+    assert len(page.paragraphs) == 2
+    assert all("اقرأ" not in p for p in page.paragraphs)

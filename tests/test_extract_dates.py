@@ -1,0 +1,74 @@
+"""Dates in every month-name system, ranges, Arabic-Indic digits, weekday-based years."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sitegen.extract.dates import find_dates
+from sitegen.extract.text import tokenize
+
+REF = date(2026, 11, 23)
+
+
+def _dates(text: str, reference: date = REF, years: list[int] | None = None) -> list[str]:
+    return [d.date.isoformat() for d in find_dates(text, tokenize(text), reference, years).dates]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وصل يوم 3 شتنبر 2024 إلى الرباط", "2024-09-03"),  # Maghrebi
+        ("في 3 سبتمبر 2024", "2024-09-03"),  # Egyptian / Gulf
+        ("في 3 أيلول 2024", "2024-09-03"),  # Levantine
+        ("في 12 جانفي 2023", "2023-01-12"),  # Algerian / Tunisian
+        ("في 12 كانون الثاني 2023", "2023-01-12"),  # two-word Levantine month
+        ("في 5 جويلية 2021", "2021-07-05"),
+        ("في 5 يوليوز 2021", "2021-07-05"),
+        ("في 20 غشت 2020", "2020-08-20"),
+        ("في 20 أوت 2020", "2020-08-20"),
+        ("في 1 دجنبر 2019", "2019-12-01"),
+        ("في فاتح ماي 2021", "2021-05-01"),
+        ("بتاريخ ١٥ نونبر ٢٠٢٢", "2022-11-15"),  # Arabic-Indic digits
+        ("بتاريخ 29/01/2025", "2025-01-29"),
+    ],
+)
+def test_month_systems_and_digits(text: str, expected: str) -> None:
+    assert _dates(text) == [expected]
+
+
+def test_ranges_give_every_day() -> None:
+    assert _dates("خلال يومي 13 و14 يونيو 2022") == ["2022-06-13", "2022-06-14"]
+    assert _dates("يومي 28 و 29 يناير 2025") == ["2025-01-28", "2025-01-29"]
+    assert _dates("من 3 إلى 5 مارس 2024") == ["2024-03-03", "2024-03-04", "2024-03-05"]
+
+
+def test_weekday_picks_the_latest_matching_year_before_the_reference() -> None:
+    # 15 September is a Thursday in 2022 (and 2016); not after the reference date.
+    assert _dates("صباح الخميس 15 شتنبر", REF) == ["2022-09-15"]
+    # A Tuesday 28 January: 2025 for a 2026 reference, 2020 for a 2024 one.
+    assert _dates("الثلاثاء 28 يناير", REF) == ["2025-01-28"]
+    assert _dates("الثلاثاء 28 يناير", date(2024, 6, 1)) == ["2020-01-28"]
+
+
+def test_year_from_the_rest_of_the_article_first() -> None:
+    assert _dates("في 13 يونيو 2022، ثم في 15 شتنبر") == ["2022-06-13", "2022-09-15"]
+    assert _dates("في 4 مارس", REF, [2019]) == ["2019-03-04"]
+
+
+def test_without_year_or_weekday_the_last_occurrence_not_after_reference() -> None:
+    assert _dates("في 4 مارس", REF) == ["2026-03-04"]
+    assert _dates("في 24 دجنبر", REF) == ["2025-12-24"]
+
+
+def test_span_is_the_text_as_written() -> None:
+    text = "انعقد يومي الثلاثاء و الأربعاء، 28 و 29 يناير."
+    spans = {d.text for d in find_dates(text, tokenize(text), REF).dates}
+    assert spans == {"الثلاثاء و الأربعاء، 28 و 29 يناير"}
+
+
+def test_not_dates() -> None:
+    assert _dates("كأس العالم 2030 في المغرب") == []
+    assert _dates("مارس المغرب سياسة استباقية") == []
+    assert _dates("الساعة 18:56:00") == []

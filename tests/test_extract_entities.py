@@ -1,0 +1,166 @@
+"""Officials, countries, places and topics on made-up sentences (not the seeds)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitegen.extract import FACT_KEYS, extract_facts
+from sitegen.extract.entities import transliterate
+from sitegen.registry import load_registry
+
+REF = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("content")
+    (base / "registry").mkdir()
+    (base / "registry" / "officials.yaml").write_text(
+        "- id: karim-test\n  name_en: Karim Test\n  aliases_ar: [كريم التجريبي, التجريبي]\n"
+        "  role_en: Director of Tests\n  country: MA\n",
+        encoding="utf-8",
+    )
+    (base / "registry" / "places.yaml").write_text(
+        "- {id: rabat, name_en: Rabat, aliases_ar: [الرباط], country: MA, capital: true}\n"
+        "- {id: lisbon, name_en: Lisbon, aliases_ar: [لشبونة], country: PT, capital: true}\n"
+        "- {id: tangier, name_en: Tangier, aliases_ar: [طنجة], country: MA, capital: false}\n",
+        encoding="utf-8",
+    )
+    (base / "registry" / "countries.yaml").write_text(
+        "PT: {demonyms_ar: [برتغالي, برتغالية]}\nMA: {demonyms_ar: [مغربي, مغربية]}\n",
+        encoding="utf-8",
+    )
+    (base / "registry" / "topics.yaml").write_text(
+        "terrorism: {en: Terrorism, ar: الإرهاب, cues_ar: [الإرهاب]}\n"
+        "cybercrime: {en: Cybercrime, ar: الجريمة السيبرانية, cues_ar: [الإرهاب الإلكتروني]}\n"
+        "training: {en: Training, ar: التكوين, cues_ar: [دورات تكوينية]}\n",
+        encoding="utf-8",
+    )
+    return load_registry(base)
+
+
+def _facts(registry, text: str) -> dict:
+    return extract_facts(text, "made-up.txt", today=REF, registry=registry)
+
+
+def _by_name(facts: dict) -> dict[str, dict]:
+    return {o["name_ar"]: o for o in facts["officials"]}
+
+
+def test_contract_keys(registry) -> None:
+    facts = _facts(registry, "خبر عن التعاون الأمني بين البلدين في مجالات عدة ومختلفة ومتنوعة.")
+    assert tuple(facts) == FACT_KEYS
+
+
+def test_known_official_with_proclitics_and_article(registry) -> None:
+    text = "عنوان\nوأكد للتجريبي الوفد البرتغالي أن التعاون مستمر في مجالات عديدة ومهمة."
+    (official,) = _facts(registry, text)["officials"]
+    assert official["id"] == "karim-test" and official["known"] is True
+    assert official["country"] == "MA"
+
+
+def test_unknown_name_after_a_title_with_apposed_role_and_country(registry) -> None:
+    text = (
+        "عنوان\nاستقبل المسؤول المغربي اليوم بمكتبه بالرباط، العقيد ماركو بيريرا سيلفا، "
+        "قائد وحدة مكافحة الإرهاب بالشرطة البرتغالية، على رأس وفد أمني رفيع."
+    )
+    official = _by_name(_facts(registry, text))["ماركو بيريرا سيلفا"]
+    assert official["known"] is False
+    assert official["role_ar"] == "قائد وحدة مكافحة الإرهاب بالشرطة البرتغالية"
+    assert official["country"] == "PT"
+    assert official["id"] == transliterate("ماركو بيريرا سيلفا")
+    assert official["id"].isascii() and " " not in official["id"]
+    assert official["name_en"] is None
+
+
+def test_unknown_name_in_apposition_to_a_role(registry) -> None:
+    text = (
+        "عنوان\nوحضر اللقاء المدير العام للشرطة البرتغالية، جواو مانويل فييرا، "
+        "إلى جانب عدد من المسؤولين الأمنيين من البلدين في إطار التعاون."
+    )
+    assert "جواو مانويل فييرا" in _by_name(_facts(registry, text))
+
+
+def test_latin_name_next_to_a_role(registry) -> None:
+    text = (
+        "عنوان\nوالتقى المسؤول المغربي بالرباط Ana Maria Costa مديرة الاستخبارات البرتغالية "
+        "لبحث سبل التعاون في مجال مكافحة الإرهاب والجريمة المنظمة."
+    )
+    official = _by_name(_facts(registry, text))["Ana Maria Costa"]
+    assert official["name_en"] == "Ana Maria Costa"
+    assert official["id"] == "ana-maria-costa"
+
+
+def test_a_person_named_only_by_role_is_not_invented(registry) -> None:
+    text = (
+        "عنوان\nواستقبل المدير العام للشرطة البرتغالية نظيره المغربي، وبحث الجانبان سبل "
+        "تعزيز التعاون في مجال مكافحة الإرهاب بهدف تعزيز الأمن في المنطقة."
+    )
+    assert _facts(registry, text)["officials"] == []
+
+
+def test_participant_countries_count_passing_mentions_do_not(registry) -> None:
+    text = (
+        "تعاون أمني مغربي برتغالي\n"
+        "اجتمع مسؤولون أمنيون من المغرب والبرتغال في لشبونة لبحث مكافحة الإرهاب والجريمة المنظمة.\n"
+        "وأشار البلاغ إلى أن فرنسا كانت قد احتضنت اجتماعا مماثلا قبل سنوات في إطار مختلف."
+    )
+    facts = _facts(registry, text)
+    assert set(facts["countries"]) == {"MA", "PT"}
+    assert [p["id"] for p in facts["places"]] == ["lisbon"]
+
+
+def test_city_named_in_passing_is_not_a_place(registry) -> None:
+    text = "عنوان\nقال المسؤول إن طنجة مدينة جميلة، وتحدث عن الإرهاب وسبل مكافحته في المنطقة كلها."
+    assert _facts(registry, text)["places"] == []
+
+
+def test_overlapping_topic_cues_all_count(registry) -> None:
+    text = "عنوان\nتناول اللقاء مخاطر الإرهاب الإلكتروني وتنظيم دورات تكوينية لفائدة الأطر الأمنية."
+    assert _facts(registry, text)["topics"] == ["terrorism", "cybercrime", "training"]
+
+
+def test_transliteration_is_a_stable_ascii_slug() -> None:
+    assert transliterate("لويس بالييز") == transliterate("لويس بالييز")
+    assert transliterate("يوسف ولد أحمد") == "yousf-wld-ahmd"
+    assert transliterate("Ana Costa") == "ana-costa"
+
+
+def test_event_date_is_the_first_day_in_the_lead(registry) -> None:
+    text = (
+        "عنوان\nانعقد يومي 3 و4 مارس 2025 بالرباط اجتماع أمني رفيع لبحث مكافحة الإرهاب.\n"
+        "وكان الطرفان قد التقيا في 10 يناير 2024 بلشبونة."
+    )
+    facts = _facts(registry, text)
+    assert facts["event_date"] == "2025-03-03"
+    assert [d["date"] for d in facts["dates"]] == ["2024-01-10", "2025-03-03", "2025-03-04"]
+
+
+def test_no_event_date_when_the_lead_has_none(registry) -> None:
+    text = "عنوان\nاستقبل المسؤول اليوم الأربعاء وفدا أمنيا رفيعا لبحث مكافحة الإرهاب والجريمة."
+    assert _facts(registry, text)["event_date"] is None
+
+
+def test_default_registry_is_used_when_none_is_given() -> None:
+    facts = extract_facts("عنوان\nاستقبل عبد اللطيف حموشي بالرباط وفدا أمنيا إسبانيا رفيعا.", "x")
+    assert facts["officials"][0]["id"] == "abdellatif-hammouchi"
+
+
+def test_cli_json_for_one_file_and_error_for_a_bad_one(tmp_path: Path, capsys) -> None:
+    from sitegen.cli import main
+
+    good = tmp_path / "good.txt"
+    good.write_text("عنوان\nاستقبل عبد اللطيف حموشي بالرباط وفدا أمنيا إسبانيا.", encoding="utf-8")
+    assert main(["extract", str(good), "--json", "--today", "2026-11-23"]) == 0
+    assert '"source": "' + str(good) in capsys.readouterr().out
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["extract", str(tmp_path), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert "empty.txt" in captured.err
+    assert captured.out.lstrip().startswith("[")
+    assert main(["extract", str(good)]) == 0
+    assert "officials" in capsys.readouterr().out
