@@ -370,20 +370,27 @@ class _Scene:
     subject: _Person | None
     participants: list[_Person]
     countries: list[str]  # ISO codes other than the subject's
-    places: str
-    date: str
+    places: list[str]
+    when: str  # " on 29 January 2025", " in January 2025" or ""
     topics: list[str]
 
 
 def offline_summary(facts: dict, registry: Any = None) -> str:
-    """One plain-English sentence from the facts: who met whom, where, when, about what."""
+    """Plain English from the facts: who met whom, where, when, about what.
+
+    Officials in an article are the people it names, not necessarily people
+    who met: only a dated event is told as a meeting; otherwise the summary
+    says whom the article concerns and names, and invents nothing.
+    """
     scene = _scene(facts, registry)
     forms = phrasing()["summary"]
     slots = _slots(scene, registry, title=False)
-    topic_list = _join(scene.topics)
+    topics = _cap(scene.topics, int(forms["max_topics"]), forms["more_topics"])
+    topic_list = _join(topics)
+    slots["topic_list"] = topic_list
     slots["topics"] = forms["topics"].format(topic_list=topic_list) if topic_list else ""
     slots["topics_on"] = forms["topics_on"].format(topic_list=topic_list) if topic_list else ""
-    slots["topic_list"] = topic_list
+    slots["covers"] = _covers(topic_list, _join(scene.places))
     return _sentence(forms[_kind(scene)].format(**slots))
 
 
@@ -397,9 +404,10 @@ def offline_title(facts: dict, registry: Any = None) -> str:
     named = all(p.name for p in scene.participants)
     if kind == "meeting" and (not named or len(scene.participants) > _title_max()):
         kind = "talks"
-        slots["countries"] = _join(
-            [_in_text(c, registry) for c in _unique(p.country for p in scene.participants)]
-        )
+        slots["countries"] = _countries(_unique(p.country for p in scene.participants), registry)
+    if kind in ("mention", "mention_countries"):
+        codes = [p.country for p in scene.participants] + scene.countries
+        slots["countries"] = _countries(_unique(codes), registry)
     return _sentence(forms[kind].format(**slots)).rstrip(".")
 
 
@@ -408,26 +416,44 @@ def _title_max() -> int:
 
 
 def _kind(scene: _Scene) -> str:
+    dated = bool(scene.when)
     if scene.subject is None:
-        return ("nothing", "country", "countries")[min(len(scene.countries), 2)]
+        if len(scene.countries) >= 2:
+            return "countries" if dated else "countries_undated"
+        return "country" if scene.countries else "nothing"
     if scene.participants:
-        return "meeting"
+        return "meeting" if dated else "mention"
     if scene.countries:
-        return "talks"
+        return "talks" if dated else "mention_countries"
     return "alone" if scene.topics else "alone_no_topics"
 
 
 def _slots(scene: _Scene, registry: Any, title: bool) -> dict[str, str]:
     subject = scene.subject
-    countries = scene.countries
+    first_place = scene.places[:1]
     return {
         "subject": _describe(subject, registry, "title" if title else "subject") if subject else "",
         "subject_plain": _describe(subject, registry, "title") if subject else "",
         "participants": _participants(scene.participants, registry, title),
-        "countries": _join([_in_text(c, registry) for c in countries]),
-        "place": scene.places,
-        "date": scene.date,
+        "countries": _countries(scene.countries, registry),
+        "place": phrasing()["place"].format(places=first_place[0]) if first_place else "",
+        "date": scene.when,
     }
+
+
+def _covers(topic_list: str, places: str) -> str:
+    """The closing sentence of an undated summary: topics covered, places mentioned."""
+    forms = phrasing()["summary"]["covers"]
+    key = ("topics_places" if places else "topics") if topic_list else "places" if places else ""
+    return forms[key].format(topic_list=topic_list, places=places) if key else ""
+
+
+def _cap(items: list[str], limit: int, more: str) -> list[str]:
+    return items if len(items) <= limit else [*items[: limit - 1], more]
+
+
+def _countries(codes: list[str], registry: Any) -> str:
+    return _join([_in_text(c, registry) for c in codes if c])
 
 
 def _scene(facts: dict, registry: Any) -> _Scene:
@@ -442,7 +468,7 @@ def _scene(facts: dict, registry: Any) -> _Scene:
         participants=others,
         countries=codes,
         places=_places(facts.get("places") or [], registry),
-        date=_when(facts.get("event_date")),
+        when=_when(facts.get("event_date")),
         topics=_topics(facts.get("topics") or [], registry),
     )
 
@@ -558,7 +584,7 @@ def _possessive(iso: str, registry: Any) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def _places(places: list, registry: Any) -> str:
+def _places(places: list, registry: Any) -> list[str]:
     names: list[str] = []
     for entry in places:
         if not isinstance(entry, dict):
@@ -568,7 +594,7 @@ def _places(places: list, registry: Any) -> str:
         name = name or _latin(entry.get("name_ar"))
         if name and name not in names:
             names.append(name)
-    return phrasing()["place"].format(places=_join(names)) if names else ""
+    return names
 
 
 def _when(value: Any) -> str:
@@ -619,5 +645,7 @@ def _unique(values: Any) -> list:
 
 
 def _sentence(text: str) -> str:
+    """Tidy a filled template: spaces, a comma left before a stop, the first capital."""
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r",\s*([.;])", r"\1", text)
     return text[:1].upper() + text[1:]

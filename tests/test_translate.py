@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 
 import pytest
 
 from sitegen.registry import Official, Place, Registry, Topic
 from sitegen.translate import (
+    ProviderError,
     arabic_hash,
+    call_with_deadline,
     is_stale,
     offline_summary,
     offline_title,
@@ -86,17 +90,47 @@ def test_no_officials_at_all() -> None:
     )
 
 
-def test_month_only_date_and_undated() -> None:
+def test_month_only_date() -> None:
     assert " in Madrid in January 2025 to discuss" in offline_summary(facts(event_date="2025-01"))
-    undated = offline_summary(facts(event_date=None))
-    assert "in Madrid to discuss" in undated
-    assert "2025" not in undated
-    assert "2025" not in offline_summary(facts(event_date="2025-13-40"))
+    assert "2025" not in offline_summary(facts(event_date="2025-13-40", officials=[]))
+
+
+def test_undated_articles_do_not_claim_a_meeting() -> None:
+    text = offline_summary(facts(event_date=None))
+    assert text == (
+        "The article concerns Abdellatif Hammouchi, Morocco's Director General of National "
+        "Security and Territorial Surveillance, and also mentions Francisco Pardo Piqueras "
+        "(Spain) and Dieter Romann (Germany). It covers terrorism, organized crime and "
+        "irregular migration, with reference to Madrid."
+    )
+    alone = offline_summary(facts(event_date=None, officials=[HAMMOUCHI], places=[]))
+    assert alone.endswith(
+        "and security cooperation with Spain and Germany. It covers "
+        "terrorism, organized crime and irregular migration."
+    )
+    assert offline_title(facts(event_date=None)) == (
+        "Abdellatif Hammouchi and security cooperation with Spain and Germany"
+    )
 
 
 def test_no_topics_no_place() -> None:
-    text = offline_summary(facts(topics=[], places=[], event_date=None))
-    assert text.endswith("met Francisco Pardo Piqueras (Spain) and Dieter Romann (Germany).")
+    text = offline_summary(facts(topics=[], places=[]))
+    assert text.endswith(
+        "met Francisco Pardo Piqueras (Spain) and Dieter Romann (Germany) on 29 January 2025."
+    )
+    undated = offline_summary(facts(topics=[], places=[], event_date=None))
+    assert undated.endswith(
+        "also mentions Francisco Pardo Piqueras (Spain) and Dieter Romann (Germany)."
+    )
+
+
+def test_long_topic_lists_are_cut_short() -> None:
+    slugs = ["terrorism", "extremism", "organized_crime", "illegal_migration", "cybercrime"]
+    text = offline_summary(facts(topics=[*slugs, "drug_trafficking", "money_laundering"]))
+    assert text.endswith(
+        "to discuss terrorism, extremism, organized crime, irregular migration, "
+        "cybercrime and other security issues."
+    )
 
 
 def test_unknown_official_without_english_name_falls_back_to_role_or_country() -> None:
@@ -155,8 +189,10 @@ def test_registry_fills_missing_english_names_roles_places_and_topics() -> None:
 
 def test_subject_alone() -> None:
     text = offline_summary(facts(officials=[HAMMOUCHI], countries=["MA"], topics=["terrorism"]))
-    assert text.startswith("Abdellatif Hammouchi, Morocco's Director General")
-    assert text.endswith("addressed terrorism in Madrid on 29 January 2025.")
+    assert text.startswith("The article concerns Abdellatif Hammouchi, Morocco's Director General")
+    assert text.endswith("Surveillance, and covers terrorism in Madrid on 29 January 2025.")
+    bare = offline_summary(facts(officials=[HAMMOUCHI], countries=[], topics=[], places=[]))
+    assert bare.endswith("Surveillance, on 29 January 2025.")
 
 
 # --- offline titles ----------------------------------------------------------------
@@ -265,3 +301,34 @@ def test_generated_text_follows_the_facts_and_is_otherwise_left_alone() -> None:
     article["event_date"] = "2025-01"
     assert translate_article(article, "offline").written == {"summary": "generated"}
     assert "in January 2025" in article["summary_en"]
+
+
+# --- the deadline around online calls ---------------------------------------------------
+
+
+def test_call_with_deadline_bounds_a_call_that_never_returns() -> None:
+    release = threading.Event()
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match=r"^timeout after 0\.2 s$"):
+        call_with_deadline(lambda text: str(release.wait(30)), "نص", 0.2)
+    assert time.monotonic() - started < 2
+    release.set()
+
+
+def test_call_with_deadline_passes_results_and_classifies_errors() -> None:
+    from deep_translator.exceptions import ServerException, TranslationNotFound
+
+    assert call_with_deadline(lambda text: f" EN {text} ", "نص", 1) == "EN نص"
+
+    def server_error(text: str) -> str:
+        raise ServerException(503)
+
+    def not_found(text: str) -> str:
+        raise TranslationNotFound(text)
+
+    with pytest.raises(ProviderError) as fatal:
+        call_with_deadline(server_error, "نص", 1)
+    assert (fatal.value.reason, fatal.value.fatal) == ("service error 503", True)
+    with pytest.raises(ProviderError) as single:
+        call_with_deadline(not_found, "نص", 1)
+    assert single.value.fatal is False

@@ -21,7 +21,7 @@ import pytest
 
 from sitegen import frontmatter
 from sitegen.cli import main
-from sitegen.translate import arabic_hash
+from sitegen.translate import arabic_hash, requests_timeout
 
 TITLE_AR = "حموشي في مدريد لتعزيز الشراكة الأمنية"
 SUMMARY_AR = "اجتمع عبد اللطيف حموشي مع نظيريه الإسباني والألماني في مدريد."
@@ -277,3 +277,15 @@ def test_the_command_line_process_exits_cleanly_when_the_server_is_down(content:
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr
     assert "translate: a-madrid: libre failed (connection refused)" in proc.stderr
+
+
+def test_requests_timeout_gives_deep_translators_requests_a_timeout(server: _Server) -> None:
+    import requests
+
+    server.mode = "hang"
+    original = requests.Session.request
+    started = time.monotonic()
+    with requests_timeout(0.3), pytest.raises(requests.Timeout):
+        requests.post(_url(server) + "translate", params={"q": "نص"})
+    assert time.monotonic() - started < 2
+    assert requests.Session.request is original
