@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 from babel import Locale
 
-from sitegen.extract.text import phrase_key
 from sitegen.frontmatter import ContentError, _Loader
 
 # CLDR territory codes that are two letters but not countries.
@@ -78,6 +77,10 @@ class Registry:
     _outlet_keys: dict[tuple[str, ...], Outlet] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # Imported here: sitegen.extract imports this module, and loading the
+        # registry must not need the extractor loaded first.
+        from sitegen.extract.text import phrase_key
+
         for outlet in self.outlets.values():
             for name in (outlet.name_ar, *outlet.aliases_ar):
                 self._outlet_keys.setdefault(phrase_key(name), outlet)
@@ -92,6 +95,8 @@ class Registry:
 
     def outlet_for(self, name_ar: str) -> Outlet | None:
         """The registered outlet whose name or alias normalises like `name_ar`."""
+        from sitegen.extract.text import phrase_key
+
         return self._outlet_keys.get(phrase_key(name_ar))
 
 
