@@ -164,3 +164,31 @@ def test_cli_json_for_one_file_and_error_for_a_bad_one(tmp_path: Path, capsys) -
     assert captured.out.lstrip().startswith("[")
     assert main(["extract", str(good)]) == 0
     assert "officials" in capsys.readouterr().out
+
+
+def test_name_before_a_comma_and_role_is_taken_short_of_the_verb(registry) -> None:
+    text = (
+        "عنوان\nوفي هذا السياق صرح لورنزو بيانكي، وزير العدل البرتغالي، بنتائج التعاون "
+        "الأمني بين البلدين في مجال مكافحة الإرهاب."
+    )
+    names = _by_name(_facts(registry, text))
+    assert list(names) == ["لورنزو بيانكي"]
+    assert names["لورنزو بيانكي"]["country"] == "PT"
+
+
+def test_connectors_keep_long_arabic_names_whole(registry) -> None:
+    text = (
+        "عنوان\nواستقبل الشيخ سالم بن راشد بن حمد آل سعيد، وزير الداخلية، وفدا أمنيا "
+        "برتغاليا رفيعا لبحث مكافحة الإرهاب."
+    )
+    assert "سالم بن راشد بن حمد آل سعيد" in _by_name(_facts(registry, text))
+
+
+def test_a_name_stops_at_prepositions_and_clauses_are_not_roles(registry) -> None:
+    text = (
+        "عنوان\nوأشاد نظيره البرتغالي جواو فييرا عقب اللقاء بمستوى التعاون. "
+        "وكان الأمير الذي، قطع رأس، التقاليد قد غادر في إطار الزيارة."
+    )
+    names = _by_name(_facts(registry, text))
+    assert list(names) == ["جواو فييرا"]
+    assert names["جواو فييرا"]["country"] == "PT"

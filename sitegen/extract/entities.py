@@ -68,6 +68,8 @@ class Vocabulary:
     titles: frozenset[str]
     role_heads: frozenset[str]
     connectors: frozenset[str]
+    complements: frozenset[str]
+    relatives: frozenset[str]
     stopwords: frozenset[str]
     locative: frozenset[str]
     translit: dict[str, str]
@@ -85,6 +87,8 @@ def vocabulary() -> Vocabulary:
         titles=_norm_words(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
         connectors=_norm_words(data["name_connectors"]),
+        complements=_norm_words(data["title_complements"]),
+        relatives=_norm_words(data["relative_words"]),
         stopwords=_norm_words(data["stopwords"]),
         locative=_norm_words(data["locative_words"]),
         translit={k: str(v) for k, v in data["transliteration"].items()},
@@ -186,8 +190,14 @@ def _is_stop(token: Token) -> bool:
     return token.text in _PUNCT_STOP or not token.is_word
 
 
-def _name_span(tokens: list[Token], start: int, covered: set[int]) -> int | None:
-    """End index of a person's name starting at `start`, or None if none is there."""
+def _name_span(
+    tokens: list[Token], start: int, covered: set[int], allow_definite: bool = False
+) -> int | None:
+    """End index of a person's name starting at `start`, or None if none is there.
+
+    Definite words ("الشرقي الضريس") are name parts only after a title, where
+    nothing else can stand; elsewhere they end the name (a role's complement).
+    """
     v = vocabulary()
     end = start
     names = 0
@@ -197,13 +207,14 @@ def _name_span(tokens: list[Token], start: int, covered: set[int]) -> int | None
             break
         if _is_in(token, v.stopwords) or _is_in(token, v.role_heads) or _is_in(token, v.titles):
             break
-        definite = token.norm.startswith("ال") and not _LATIN_NAME.match(token.text)
+        connector = _word(token) in v.connectors
+        definite = token.norm.startswith("ال") and not connector
         after_connector = end > start and _word(tokens[end - 1]) in v.connectors
-        if definite and not after_connector:
+        if definite and not (after_connector or allow_definite):
             break
         if len(token.norm) < 2:
             break
-        if _word(token) not in v.connectors:
+        if not connector:
             names += 1
         end += 1
     return end if names >= _MIN_NAME else None
@@ -220,7 +231,7 @@ def _role_before(tokens: list[Token], end: int) -> int | None:
     """Start of a role phrase ending at `end` ("المدير العام للشرطة الإسبانية")."""
     v = vocabulary()
     for j in range(end - 1, max(-1, end - _ROLE_WINDOW), -1):
-        if _is_stop(tokens[j]):
+        if _is_stop(tokens[j]) or _is_in(tokens[j], v.relatives):
             return None
         if _is_in(tokens[j], v.role_heads):
             return j
@@ -252,40 +263,74 @@ class Candidate:
     role: tuple[int, int] | None
 
 
-def _candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]:
+def _candidates(tokens: list[Token], covered: set[int], countries: set[int]) -> list[Candidate]:
     """Unknown names after titles, in apposition to roles, or in Latin script."""
     v = vocabulary()
     found: list[Candidate] = []
     for i, token in enumerate(tokens):
-        start = i + 1
         if _is_in(token, v.titles) and not _is_in(token, v.stopwords):
+            start = _skip_complements(tokens, i + 1, countries)
             end = _name_span(tokens, start, covered)
             if end:
                 found.append(Candidate(start, end, _apposed_role(tokens, end)))
                 continue
         if token.text in "،,":
-            end = _name_span(tokens, start, covered)
-            if end and _followed_by_boundary(tokens, end):
-                head = _role_before(tokens, i)
-                role = (head, i) if head is not None else _apposed_role(tokens, end)
-                if role:
-                    found.append(Candidate(start, end, role))
-                    continue
+            found.extend(_apposition(tokens, i, covered))
         if _is_in(token, v.role_heads):
             found.extend(_role_then_name(tokens, i, covered))
     found.extend(_latin_candidates(tokens, covered))
     return found
 
 
+def _skip_complements(tokens: list[Token], start: int, countries: set[int]) -> int:
+    """Past the adjectives between a title and a name ("النائب الأوروبي فلان")."""
+    v = vocabulary()
+    while start < len(tokens) and (start in countries or _is_in(tokens[start], v.complements)):
+        start += 1
+    return start
+
+
+def _apposition(tokens: list[Token], comma: int, covered: set[int]) -> list[Candidate]:
+    """'<role>، <name>،' and '<name>، <role>' around a comma."""
+    end = _name_span(tokens, comma + 1, covered)
+    if end and _followed_by_boundary(tokens, end):
+        head = _role_before(tokens, comma)
+        role = (head, comma) if head is not None else _apposed_role(tokens, end)
+        if role:
+            return [Candidate(comma + 1, end, role)]
+    role = _role_after(tokens, comma + 1)
+    start = _name_start_before(tokens, comma, covered) if role else None
+    if role and start is not None:
+        return [Candidate(start, comma, role)]
+    return []
+
+
+def _name_start_before(tokens: list[Token], end: int, covered: set[int]) -> int | None:
+    """Start of a name ending at `end`: two words, more only through connectors (بن، عبد).
+
+    Without a lexicon a verb before a foreign name looks like a name, so the
+    name is taken short rather than swallowing the word before it.
+    """
+    v = vocabulary()
+    start = end - 2
+    while start >= 2 and _word(tokens[start - 1]) in v.connectors:
+        start -= 2
+    if start < 0 or _name_span(tokens, start, covered) != end:
+        return None
+    before = tokens[start - 1] if start else None
+    if before is not None and _is_in(before, v.titles):
+        return None  # the title rule reads this name
+    return start
+
+
 def _role_then_name(tokens: list[Token], head: int, covered: set[int]) -> list[Candidate]:
     """'الرئيس الفرنسي إيمانويل ماكرون': a definite role phrase, then the name."""
-    for start in range(head + 1, min(len(tokens), head + 8)):
-        if _is_stop(tokens[start]):
+    v = vocabulary()
+    for start in range(head + 2, min(len(tokens), head + 8)):
+        if _is_stop(tokens[start]) or not _definite_complement(tokens, head, start):
             return []
-        if not _definite_complement(tokens, head, start) or start == head + 1:
-            continue
         end = _name_span(tokens, start, covered)
-        if end and _followed_by_boundary(tokens, end):
+        if end and (_followed_by_boundary(tokens, end) or _is_in(tokens[end], v.stopwords)):
             return [Candidate(start, end, (head, start))]
     return []
 
@@ -382,12 +427,16 @@ def find_officials(
                 "known": True,
             }
     covered = {k for m in matches if m.entry.kind != "topic" for k in range(m.start, m.end)}
-    for cand in _candidates(tokens, covered):
+    countries = {k for m in matches if m.entry.kind == "country" for k in range(m.start, m.end)}
+    claimed: set[int] = set()  # a name read by two rules is kept once, as first read
+    for cand in _candidates(tokens, covered, countries):
         name = _text(tokens, cand.start, cand.end, text)
         latin = name.isascii()
         ident = transliterate(name)
-        if ident in out or any(k in covered for k in range(cand.start, cand.end)):
+        span = set(range(cand.start, cand.end))
+        if ident in out or span & covered or span & claimed:
             continue
+        claimed |= span
         role = _text(tokens, *cand.role, text) if cand.role else None
         out[ident] = {
             "id": ident,
@@ -460,7 +509,7 @@ def find_places(
             continue
         ref = match.entry.ref
         counts[ref] = counts.get(ref, 0) + 1
-        before = tokens[max(0, match.start - 3) : match.start]
+        before = tokens[max(0, match.start - 3) : match.start]  # "في العاصمة الإسبانية مدريد"
         if (
             "ب" in match.prefix
             or match.start < title_end
