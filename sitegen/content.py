@@ -96,18 +96,30 @@ def plain(value: Any) -> Any:
 def make_slug(facts: Mapping[str, Any], taken: Iterable[str] = (), country_name=None) -> str:
     """A readable ASCII slug: date, who, where (else words of the title), made unique.
 
+    When the short form is taken (the same official in the same city, undated),
+    the next official's name is added before falling back to a number.
     `country_name(iso) -> str` gives English country names when no place is
     known. The slug is chosen once, at first ingest, and never changed.
     """
-    parts = [_date_part(facts), _who_part(facts), _where_part(facts, country_name)]
-    words = [p for p in parts[1:] if p]
-    if len(words) < 2:
-        parts.append(slugify(facts.get("title_ar") or "", max_length=40, word_boundary=True))
-    base = slugify("-".join(p for p in parts if p), max_length=SLUG_MAX, word_boundary=True)
-    if not base or base == _date_part(facts):
+    taken = set(taken)
+    date, where = _date_part(facts), _where_part(facts, country_name)
+    who = _surnames(facts)
+    title = ""
+    if len([p for p in (*who[:1], where) if p]) < 2:
+        title = slugify(facts.get("title_ar") or "", max_length=40, word_boundary=True)
+    candidates = [[date, *who[:1], where, title], [date, *who[:2], where, title]]
+    bases = [_slug_of(c) for c in candidates]
+    if not bases[0] or bases[0] == date:
         stem = slugify(Path(str(facts.get("source") or "article")).stem, max_length=30)
-        base = "-".join(p for p in (base, stem or "article") if p)
-    return unique_slug(base, set(taken))
+        bases = ["-".join(p for p in (bases[0], stem or "article") if p)]
+    for base in bases:
+        if base not in taken:
+            return base
+    return unique_slug(bases[0], taken)
+
+
+def _slug_of(parts: list[str]) -> str:
+    return slugify("-".join(filter(None, parts)), max_length=SLUG_MAX, word_boundary=True)
 
 
 def unique_slug(base: str, taken: set[str]) -> str:
@@ -122,12 +134,16 @@ def _date_part(facts: Mapping[str, Any]) -> str:
     return str(date) if isinstance(date, str) and re.fullmatch(r"\d{4}(-\d\d){0,2}", date) else ""
 
 
-def _who_part(facts: Mapping[str, Any]) -> str:
+def _surnames(facts: Mapping[str, Any]) -> list[str]:
+    """The last word of each official's name, English where known, in article order."""
+    out: list[str] = []
     for official in facts.get("officials") or []:
+        if not isinstance(official, dict):
+            continue
         name = slugify(str(official.get("name_en") or official.get("name_ar") or ""))
-        if name:
-            return name.rsplit("-", 1)[-1]
-    return ""
+        if name and name.rsplit("-", 1)[-1] not in out:
+            out.append(name.rsplit("-", 1)[-1])
+    return out
 
 
 def _where_part(facts: Mapping[str, Any], country_name) -> str:

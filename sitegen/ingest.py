@@ -79,10 +79,10 @@ def ingest(
     content_dir = Path(content_dir)
     report = Report()
     note = _problem_sink(report, on_problem)
-    if registry is None:
-        registry = _load_registry(content_dir, note)
     if extract is None:
         from sitegen.extract import extract_facts as extract
+    if registry is None:
+        registry = _load_registry(content_dir, note)
     fingerprint = fingerprint or extractor_fingerprint(content_dir)
     index, taken = _index(content_dir)
     files = iter_raw_files(paths)

@@ -138,9 +138,15 @@ def test_slugs_are_unique_and_never_change(site) -> None:
     seeds, content_dir, _, run = site
     (seeds / "a.txt").write_text(raw(), encoding="utf-8")
     (seeds / "b.txt").write_text(raw(body="نص آخر"), encoding="utf-8")
+    (seeds / "c.txt").write_text(raw(body="نص ثالث"), encoding="utf-8")
     run()
     slugs = sorted(p.stem for p in (content_dir / "articles").glob("*.md"))
-    assert slugs == ["2025-01-29-hammouchi-madrid", "2025-01-29-hammouchi-madrid-2"]
+    # Same date, official and place: the next official's name, then a number.
+    assert slugs == [
+        "2025-01-29-hammouchi-madrid",
+        "2025-01-29-hammouchi-madrid-2",
+        "2025-01-29-hammouchi-pardo-madrid",
+    ]
     # The facts the slug was made from change; the slug and file do not.
     (seeds / "a.txt").write_text(raw(date="2024-05-02", places=""), encoding="utf-8")
     report = run()
