@@ -126,7 +126,8 @@ def check_article(
     if not found:
         return []
     locate = _Locator(path)
-    return [Issue(path, locate(key_path), level, message) for level, message, key_path in found]
+    issues = [Issue(path, locate(key_path), level, message) for level, message, key_path in found]
+    return sorted(issues, key=lambda issue: issue.line or 0)
 
 
 def _cross_file(doc, path: Path, slugs, sources) -> Iterator[tuple[str, str, tuple]]:
