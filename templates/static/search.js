@@ -40,10 +40,12 @@
     });
   }
 
-  /* Show the original excerpt, not the normalised text Pagefind indexed. */
+  /* Show the original excerpt, not the normalised text Pagefind indexed
+   * (and not as a metadata tag, which Pagefind UI makes of unknown meta). */
   function showOriginal(result) {
     if (result.meta && result.meta.excerpt !== undefined) {
       result.excerpt = escapeHtml(result.meta.excerpt);
+      delete result.meta.excerpt;
     }
     result.sub_results = [];
     return result;
@@ -71,7 +73,6 @@
           baseUrl: siteRoot,
           showImages: false,
           showSubResults: false,
-          resetStyles: false,
           processTerm: function (term) { return queryKey(term, rules); },
           processResult: showOriginal,
         });
