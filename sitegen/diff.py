@@ -245,12 +245,18 @@ def _pages_section(d: SiteDiff) -> list[str]:
     lines.append("")
     for lang in LANGUAGES:
         for kind in KINDS:
-            paths = getattr(d.pages[lang], kind)
-            if paths:
-                lines.append(f"**{kind.capitalize()} ({lang}, {len(paths)})**")
-                lines += capped([f"- `{page_url(p)}`" for p in paths])
-                lines.append("")
+            urls = sorted(page_url(p) for p in getattr(d.pages[lang], kind))
+            if urls:
+                title = f"{kind.capitalize()} ({lang}, {len(urls)})"
+                lines += _folded(title, capped([f"- `{url}`" for url in urls]))
     return lines
+
+
+def _folded(title: str, items: list[str]) -> list[str]:
+    """A titled list; a long one folds away in <details> so the comment stays short."""
+    if len(items) <= rules()["fold_after"]:
+        return [f"**{title}**", *items, ""]
+    return [f"<details><summary>{title}</summary>", "", *items, "", "</details>", ""]
 
 
 def _articles_list(title: str, items: list[tuple[str, str]]) -> list[str]:

@@ -82,7 +82,7 @@ def test_pages_added_removed_changed_per_language(tmp_path: Path) -> None:
     assert "| added | 1 | 0 |" in report
     assert "| removed | 0 | 1 |" in report
     assert "| changed | 0 | 1 |" in report
-    assert "`/ar/about/`" in report
+    assert "**Added (ar, 1)**\n- `/ar/about/`\n" in report  # short lists stay open
     assert "`/en/articles/2025-01-29-hammouchi-madrid/`" in report
 
 
@@ -163,6 +163,7 @@ def test_long_lists_are_capped(tmp_path: Path) -> None:
     new = make_site(tmp_path / "new", pages, [])
     report = to_markdown(diff_sites(old, new))
     assert "- … and 35 more" in report  # max_items: 25 in sitegen/data/diff.yaml
+    assert "<details><summary>Added (en, 60)</summary>" in report  # fold_after: 8
     assert "`/en/officials/p024/`" in report
     assert "`/en/officials/p025/`" not in report
 
