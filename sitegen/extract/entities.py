@@ -190,13 +190,12 @@ def _is_stop(token: Token) -> bool:
     return token.text in _PUNCT_STOP or not token.is_word
 
 
-def _name_span(
-    tokens: list[Token], start: int, covered: set[int], allow_definite: bool = False
-) -> int | None:
-    """End index of a person's name starting at `start`, or None if none is there.
+def _name_span(tokens: list[Token], start: int, covered: set[int]) -> int | None:
+    """End index of a 2-4 word name starting at `start`, or None if none is there.
 
-    Definite words ("الشرقي الضريس") are name parts only after a title, where
-    nothing else can stand; elsewhere they end the name (a role's complement).
+    A definite word ends the name (it is a role's complement: "المدير العام"),
+    except after a connector ("عبد اللطيف", "آل ثاني"). Names that start with
+    the article ("الشرقي ...") are therefore found only through the registry.
     """
     v = vocabulary()
     end = start
@@ -210,7 +209,7 @@ def _name_span(
         connector = _word(token) in v.connectors
         definite = token.norm.startswith("ال") and not connector
         after_connector = end > start and _word(tokens[end - 1]) in v.connectors
-        if definite and not (after_connector or allow_definite):
+        if definite and not after_connector:
             break
         if len(token.norm) < 2:
             break
