@@ -192,6 +192,7 @@ def test_deploy_tests_builds_for_pages_and_keeps_previews() -> None:
     assert step_using(build, "actions/setup-node")["with"]["cache"] == "npm"
     assert step_using(build, "astral-sh/setup-uv")["with"]["enable-cache"] is True
     assert deploy["needs"] == "build"
+    assert "touch public/.nojekyll" in runs(deploy)  # GitHub Pages serves files as built
     publish = step_using(deploy, "JamesIves/github-pages-deploy-action")["with"]
     assert publish["branch"] == "gh-pages"
     assert publish["folder"] == "public"
