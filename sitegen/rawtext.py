@@ -131,14 +131,19 @@ def _decode_bomless_utf16(data: bytes, path: Path) -> str:
 
 
 def _try_cp1256(data: bytes) -> str | None:
-    """Windows-1256 decodes nearly any bytes, so accept it only when it reads as Arabic."""
+    """Windows-1256 decodes nearly any bytes, so accept it only when it reads as Arabic.
+
+    ASCII reads the same in every candidate encoding, so only the other
+    letters tell: in Arabic text nearly all of them are Arabic, while Latin-1
+    French, say, decodes to accented Latin letters (cp1256 keeps é, è, à …).
+    """
     try:
         text = data.decode("cp1256")
     except UnicodeDecodeError:
         return None
-    letters = _LETTER.findall(text)
-    arabic = _ARABIC.findall(text)
-    if not letters or len(arabic) < 0.5 * len(letters) or not _looks_like_text(text):
+    foreign = [ch for ch in _LETTER.findall(text) if not ch.isascii()]
+    arabic = sum(1 for ch in foreign if _ARABIC.match(ch))
+    if not foreign or arabic < 0.9 * len(foreign) or not _looks_like_text(text):
         return None
     return text
 

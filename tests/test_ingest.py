@@ -7,6 +7,7 @@ then the body.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,45 @@ def test_cli_summary_and_exit_code(tmp_path: Path, monkeypatch, capsys) -> None:
     (seeds / "empty.txt").unlink()
     code = main(["ingest", str(seeds), "--content", str(tmp_path / "content")])
     assert code == 0 and "1 unchanged" in capsys.readouterr().out
+
+
+def test_other_encodings_are_ingested_like_utf8(site) -> None:
+    seeds, content_dir, _, run = site
+    (seeds / "a.txt").write_bytes(raw().replace("\n", "\r\n").encode("utf-16"))
+    (seeds / "b.txt").write_bytes(raw(date="2024-03-01").encode("cp1256"))
+    report = run()
+    assert report.ok and len(report.created) == 2
+    doc = _article(content_dir, "2025-01-29-hammouchi-madrid")
+    assert doc.meta["title_ar"] == "حموشي في مدريد"
+    assert doc.body.strip() == BODY
+
+
+def test_file_over_5_mb_is_reported(site) -> None:
+    seeds, _, extractor, run = site
+    (seeds / "big.txt").write_bytes(b"a" * (5 * 1024 * 1024 + 1))
+    report = run()
+    assert extractor.calls == 0
+    assert report.problems and "big.txt" in report.problems[0] and "5 MB" in report.problems[0]
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_in_logs_is_a_line_every_n_files(site, monkeypatch) -> None:
+    seeds, _, _, run = site
+    for n in range(7):
+        (seeds / f"{n}.txt").write_text(raw(body=f"نص {n}"), encoding="utf-8")
+    monkeypatch.setattr("sitegen.ingest._Progress.EVERY", 3)
+    log = _Stream(tty=False)
+    run(progress=log)
+    assert log.getvalue().splitlines() == ["ingest: 3/7 files", "ingest: 6/7 files"]
+    terminal = _Stream(tty=True)
+    run(progress=terminal)
+    shown = terminal.getvalue()
+    assert shown.startswith("\ringest: ") and shown.endswith("\ringest: 7/7 files\n")
