@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -83,6 +84,16 @@ def test_bundle_is_reproducible_and_replaces_old_files(tmp_path: Path) -> None:
     stale.write_text("old")
     build_search_index(tmp_path / "two", list(reversed(_docs())))
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_index_builds_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """As under the dev server's loop or Playwright's: asyncio.run alone would refuse."""
+
+    async def build_from_a_coroutine() -> None:
+        build_search_index(tmp_path, _docs())
+
+    asyncio.run(build_from_a_coroutine())
+    assert (tmp_path / "en" / "pagefind" / "pagefind-entry.json").is_file()
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ import asyncio
 import json
 import shutil
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,12 +48,29 @@ def build_search_index(out_dir: Path, documents: list[SearchDocument]) -> None:
     by_language: dict[str, list[SearchDocument]] = defaultdict(list)
     for doc in documents:
         by_language[doc.language].append(doc)
-    for language, docs in sorted(by_language.items()):
-        bundle = out_dir / language / "pagefind"
-        shutil.rmtree(bundle, ignore_errors=True)  # no stale fragments from a past build
-        asyncio.run(_write_bundle(bundle, language, sorted(docs, key=lambda d: d.url)))
+    for language in by_language:
+        shutil.rmtree(out_dir / language / "pagefind", ignore_errors=True)  # no stale files
+    # Pagefind's API is async; a thread of our own keeps it working when the
+    # caller already runs an event loop (the dev server, a browser test).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _write_bundles(out_dir, by_language)).result()
+    for language in by_language:
         rules = json.dumps(browser_rules(language), ensure_ascii=False, sort_keys=True)
-        (bundle / RULES_FILE).write_text(rules + "\n", encoding="utf-8")
+        (out_dir / language / "pagefind" / RULES_FILE).write_text(rules + "\n", encoding="utf-8")
+
+
+async def _write_bundles(out_dir: Path, by_language: dict[str, list[SearchDocument]]) -> None:
+    """The languages' bundles side by side, each from its records sorted by URL."""
+    await asyncio.gather(
+        *(
+            _write_bundle(out_dir / language / "pagefind", language, sorted(docs, key=_url))
+            for language, docs in by_language.items()
+        )
+    )
+
+
+def _url(doc: SearchDocument) -> str:
+    return doc.url
 
 
 async def _write_bundle(bundle: Path, language: str, docs: list[SearchDocument]) -> None:
