@@ -14,7 +14,6 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -113,7 +112,11 @@ class Presenter:
         self.locale = site.settings.locale(lang)
         self.dir = site.settings.direction(lang)
         self.static_version = static_version
+        self.prefix = site.settings.url(f"{lang}/")
+        self.env: jinja2.Environment | None = None  # set by the Renderer
+        self._memo: dict[tuple, Markup] = {}
         self._ = i18n.translations(lang).gettext
+        self.separator = self._(", ")
         self.untranslated_mark = Markup(
             ' <span class="untr" lang="{}">{}</span>'.format(
                 escape(lang), escape(self._("not yet translated"))
@@ -123,7 +126,9 @@ class Presenter:
     # links
     def url(self, target: Any = "", lang: str | None = None) -> str:
         route = target if isinstance(target, str) else route_of(target)
-        return self.settings.url(f"{lang or self.lang}/{route}")
+        if lang is None or lang == self.lang:
+            return self.prefix + route
+        return self.settings.url(f"{lang}/{route}")
 
     def abs_url(self, route: str, lang: str | None = None) -> str:
         return self.settings.absolute_url(f"{lang or self.lang}/{route}")
@@ -163,6 +168,12 @@ class Presenter:
         return Markup('<bdi lang="ar">{}</bdi>').format(obj.name_ar) + self.untranslated_mark
 
     def country(self, iso: str) -> Markup:
+        key = ("country", iso)
+        if key not in self._memo:
+            self._memo[key] = self._country(iso)
+        return self._memo[key]
+
+    def _country(self, iso: str) -> Markup:
         country = self.site.countries.get(iso)
         name = self.site.registry.country_name(iso, self.lang)
         if country is None:
@@ -171,9 +182,49 @@ class Presenter:
 
     def link(self, obj: Any) -> Markup:
         """The name of an object, linked to its page where it has one."""
-        if not self.has_page(obj):
-            return self.name(obj)
-        return Markup('<a href="{}">{}</a>').format(self.url(obj), self.name(obj))
+        key = ("link", type(obj).__name__, _ident(obj) or id(obj))
+        if key not in self._memo:
+            route = route_of(obj)
+            name = self.name(obj)
+            self._memo[key] = (
+                Markup('<a href="{}">{}</a>').format(self.prefix + route, name) if route else name
+            )
+        return self._memo[key]
+
+    def outlet(self, article: Article) -> Markup:
+        """The outlet of an article, linked, or a plain 'unknown outlet'."""
+        if article.outlet is None:
+            return Markup('<span class="unknown">{}</span>').format(self._("unknown outlet"))
+        return self.link(article.outlet)
+
+    def join(self, items: Iterable[Any]) -> Markup:
+        """Items separated by this language's list comma ('، ' in Arabic)."""
+        return Markup(self.separator).join(items)
+
+    def people(self, refs: Iterable[Any]) -> Markup:
+        return self.join(self.link(self.person(ref)) for ref in refs)
+
+    def countries(self, codes: Iterable[str]) -> Markup:
+        return self.join(self.country(iso) for iso in codes)
+
+    def part(self, name: str, section: str = "") -> Markup:
+        """A page part that depends only on the language (and section): rendered once."""
+        key = ("part", name, section)
+        if key not in self._memo:
+            assert self.env is not None
+            template = self.env.get_template(f"parts/{name}.html")
+            self._memo[key] = Markup(template.render(section=section))
+        return self._memo[key]
+
+    def fragment(self, name: str, obj: Any) -> Markup:
+        """A list item rendered once per language and reused by every list showing it."""
+        key = ("fragment", name, _ident(obj))
+        if key not in self._memo:
+            assert self.env is not None
+            template = self.env.get_template(f"fragments/{name}.html")
+            context = {"event" if isinstance(obj, Event) else "article": obj}
+            self._memo[key] = Markup(template.render(context))
+        return self._memo[key]
 
     def person(self, ref: Any) -> Person | Any:
         """The dossier-wide official for an article's reference, else the reference."""
@@ -261,12 +312,9 @@ class Presenter:
         """An outside link only when it is plain http(s)."""
         return url if url and url.startswith(("https://", "http://")) else ""
 
-    @cached_property
-    def markdown(self) -> MarkdownIt:
-        return _markdown()
-
     def body(self, article: Article) -> Markup:
-        return Markup(self.markdown.render(article.body_ar))
+        """The Arabic text as HTML: the same in every language, so rendered once."""
+        return _body_html(article)
 
     def jsonld(self, data: Any) -> Markup:
         """JSON for a <script> block: '<', '>' and '&' escaped so it cannot end the block."""
@@ -287,9 +335,16 @@ _PROVIDERS = {
 }
 
 
-def _markdown() -> MarkdownIt:
-    """CommonMark with raw HTML off and images off (no resource from another host)."""
-    return MarkdownIt("commonmark", {"html": False}).disable("image")
+# CommonMark with raw HTML off and images off (no resource from another host).
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
+_BODIES: dict[str, Markup] = {}
+
+
+def _body_html(article: Article) -> Markup:
+    html = _BODIES.get(article.digest)
+    if html is None:
+        html = _BODIES[article.digest] = Markup(_MARKDOWN.render(article.body_ar))
+    return html
 
 
 # --- the renderer ----------------------------------------------------------------------
@@ -306,6 +361,8 @@ class Renderer:
             lang: Presenter(site, lang, self.static_version) for lang in site.settings.languages
         }
         self.envs = {lang: self._environment(lang) for lang in site.settings.languages}
+        for lang, env in self.envs.items():
+            self.presenters[lang].env = env
         self.root_env = self._environment(site.settings.default_language)
 
     def _environment(self, lang: str) -> jinja2.Environment:
@@ -444,6 +501,7 @@ def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
             if kind == "official":
                 deps = _with_events(entity.articles + [p.source for p, _ in entity.met if p.source])
             entries.append((kind, f"{kind}.html", route_of(entity), key, deps))
+    # Both languages of a page side by side: a worker renders shared parts once.
     jobs = [
         PageJob(
             output_path(lang, route),
@@ -454,8 +512,8 @@ def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
             key,
             _fingerprint(base_digest, kind, key, lang, deps),
         )
-        for lang in site.settings.languages
         for kind, template, route, key, deps in entries
+        for lang in site.settings.languages
     ]
     for kind, path in (("root", "index.html"), ("root404", "404.html")):
         jobs.append(
