@@ -58,3 +58,9 @@ def test_inline_read_also_line_goes_but_the_article_goes_on() -> None:
     page = clean(f"عنوان\n{BODY}\nاقرأ أيضا: خبر آخر\n{BODY} وتابع البلاغ أن التحقيق مستمر.")
     assert len(page.paragraphs) == 2
     assert all("اقرأ" not in p for p in page.paragraphs)
+
+
+def test_outlet_dash_date_line_gives_the_publication_date_line() -> None:
+    page = clean(f"عنوان الخبر الأمني\nجريدة الشمال – 5 يناير 2015\n{BODY}")
+    assert (page.outlet, page.author) == ("جريدة الشمال", None)
+    assert page.meta_lines == ["5 يناير 2015"]

@@ -192,3 +192,22 @@ def test_a_name_stops_at_prepositions_and_clauses_are_not_roles(registry) -> Non
     names = _by_name(_facts(registry, text))
     assert list(names) == ["جواو فييرا"]
     assert names["جواو فييرا"]["country"] == "PT"
+
+
+def test_family_name_with_article_closes_a_name_after_a_title(registry) -> None:
+    text = (
+        "عنوان\nاستقبل المسؤول المغربي بالرباط السيد أنطونيو الشمري، رئيس جهاز "
+        "الاستخبارات البرتغالية، على رأس وفد أمني رفيع."
+    )
+    official = _by_name(_facts(registry, text))["أنطونيو الشمري"]
+    assert official["country"] == "PT" and official["known"] is False
+
+
+def test_publication_date_from_an_outlet_date_line(registry) -> None:
+    text = (
+        "عنوان الخبر\nجريدة الشمال – 5 يناير 2015\n"
+        "استقبل المسؤول المغربي اليوم بالرباط وفدا أمنيا برتغاليا رفيعا لبحث سبل التعاون."
+    )
+    facts = _facts(registry, text)
+    assert facts["published"] == "2015-01-05"
+    assert facts["event_date"] == "2015-01-05"  # "اليوم" in the lead, against the publication

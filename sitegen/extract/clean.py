@@ -24,6 +24,7 @@ _DASH_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[–—|]\s*")
 _COLON_SPLIT = re.compile(r"\s*:\s*")
 _TRAILING_PUNCT = re.compile(r"[\s.:،,؛;!؟?…\-–—]+$")
 _SENTENCE_END = re.compile(r"[.!؟?…]$")
+_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 
 # Shapes of header lines, in words.
 TITLE_MAX_WORDS = 35
@@ -132,6 +133,14 @@ def _is_body_line(line: str) -> bool:
     return words >= BODY_MIN_WORDS or (words >= 12 and bool(_SENTENCE_END.search(line)))
 
 
+_DATE_TEXT = re.compile(r"^\W*\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]|\s\w+(?:\s\w+)?\s)\s*\d{4}\W*$")
+
+
+def _is_date_text(text: str) -> bool:
+    """Text that is only a date ("5 يناير 2015", "05/01/2015")."""
+    return bool(_DATE_TEXT.match(text.translate(_INDIC_DIGITS)))
+
+
 def _headline_shaped(line: str) -> bool:
     """Short enough, no sentence end, not a label ending in ':'."""
     return (
@@ -176,6 +185,10 @@ class _Header:
 
     def _take_pair(self, left: str, right: str) -> bool:
         page = self.page
+        if page.outlet is None and _is_date_text(right) and not _is_date_text(left):
+            page.outlet = left  # "<outlet> – 5 يناير 2015"
+            page.meta_lines.append(right)
+            return True
         if page.outlet is not None or _word_count(right) > NAME_MAX_WORDS:
             return False
         headline = _word_count(left) >= NAME_MAX_WORDS or line_key(left) == self.repeated

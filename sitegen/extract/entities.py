@@ -190,12 +190,15 @@ def _is_stop(token: Token) -> bool:
     return token.text in _PUNCT_STOP or not token.is_word
 
 
-def _name_span(tokens: list[Token], start: int, covered: set[int]) -> int | None:
+def _name_span(
+    tokens: list[Token], start: int, covered: set[int], nisba: bool = False
+) -> int | None:
     """End index of a 2-4 word name starting at `start`, or None if none is there.
 
     A definite word ends the name (it is a role's complement: "المدير العام"),
-    except after a connector ("عبد اللطيف", "آل ثاني"). Names that start with
-    the article ("الشرقي ...") are therefore found only through the registry.
+    except after a connector ("عبد اللطيف", "آل ثاني") and, with `nisba`
+    (after a title), a family name like "الشمري" closing a name. Names that
+    start with the article ("الشرقي ...") are found only through the registry.
     """
     v = vocabulary()
     end = start
@@ -210,6 +213,8 @@ def _name_span(tokens: list[Token], start: int, covered: set[int]) -> int | None
         definite = token.norm.startswith("ال") and not connector
         after_connector = end > start and _word(tokens[end - 1]) in v.connectors
         if definite and not after_connector:
+            if nisba and names and token.norm.endswith("ي"):
+                return end + 1  # "السيد أنطونيو الشمري": a family name ends the name
             break
         if len(token.norm) < 2:
             break
@@ -269,7 +274,7 @@ def _candidates(tokens: list[Token], covered: set[int], countries: set[int]) -> 
     for i, token in enumerate(tokens):
         if _is_in(token, v.titles) and not _is_in(token, v.stopwords):
             start = _skip_complements(tokens, i + 1, countries)
-            end = _name_span(tokens, start, covered)
+            end = _name_span(tokens, start, covered, nisba=True)
             if end:
                 found.append(Candidate(start, end, _apposed_role(tokens, end)))
                 continue
