@@ -247,9 +247,13 @@ def test_server_never_answers(server: _Server, content: Path, capsys) -> None:
     _assert_offline_fallback(content, capsys, "timeout after 0.5 s")
 
 
-def test_after_a_failure_the_next_run_translates(server: _Server, content: Path) -> None:
+def test_after_a_failure_the_next_run_translates(server: _Server, content: Path, capsys) -> None:
     server.mode = "error"
     assert _libre(content, _url(server)) == 3
+    assert _libre(content, _url(server)) == 3
+    assert "libre failed (service error 500); kept the offline title and summary" in (
+        capsys.readouterr().err
+    )
     server.mode = "ok"
     assert _libre(content, _url(server)) == 0
     assert _meta(content, "a-madrid")["summary_en_meta"]["by"] == "machine:libre"

@@ -161,9 +161,10 @@ def _one(path: Path, args: argparse.Namespace, online, registry, tally: _Tally) 
         what = " and ".join(outcome.fallback)
         failure = outcome.failure
         how = "not tried (it failed earlier: {})" if failure.skipped else "failed ({})"
+        verb = "wrote" if any(name in outcome.written for name in outcome.fallback) else "kept"
         print(
             f"translate: {slug}: {args.provider} {how.format(failure.reason)}; "
-            f"wrote the offline {what}",
+            f"{verb} the offline {what}",
             file=sys.stderr,
         )
     if outcome.written and frontmatter.write(path, doc.meta, doc.body):
