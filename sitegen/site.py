@@ -10,11 +10,13 @@ renderer choose.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -424,11 +426,24 @@ def article_from(path: Path, meta: dict, body: str, digest: str) -> Article:
     )
 
 
+PARALLEL_READ_MIN = 800
+
+
+def _read_all(paths: list[Path]) -> list[tuple[dict, str, str]]:
+    """Parse the files, in forked workers on large sites (YAML dominates loading)."""
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(paths) < PARALLEL_READ_MIN or "fork" not in get_all_start_methods():
+        return [read_article_file(path) for path in paths]
+    with get_context("fork").Pool(workers) as pool:
+        return pool.map(read_article_file, paths, chunksize=128)
+
+
 def read_articles(content_dir: Path) -> list[Article]:
     """Every `articles/*.md`, in slug order; two files with one slug is an error."""
     articles: dict[str, Article] = {}
-    for path in sorted((Path(content_dir) / "articles").glob("*.md")):
-        article = article_from(path, *read_article_file(path))
+    paths = sorted((Path(content_dir) / "articles").glob("*.md"))
+    for path, parsed in zip(paths, _read_all(paths), strict=True):
+        article = article_from(path, *parsed)
         if article.slug in articles:
             other = articles[article.slug].path
             raise _fail(path, f"slug '{article.slug}' is also used by {other}", "slug")
