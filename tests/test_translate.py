@@ -11,9 +11,11 @@ import pytest
 from sitegen.registry import Official, Place, Registry, Topic
 from sitegen.translate import (
     ProviderError,
+    ProviderSetupError,
     arabic_hash,
     call_with_deadline,
     is_stale,
+    make_translator,
     offline_summary,
     offline_title,
     plan_article,
@@ -332,3 +334,33 @@ def test_call_with_deadline_passes_results_and_classifies_errors() -> None:
     with pytest.raises(ProviderError) as single:
         call_with_deadline(not_found, "نص", 1)
     assert single.value.fatal is False
+
+
+@pytest.mark.parametrize(
+    ("provider", "cls", "source", "target"),
+    [
+        ("google", "GoogleTranslator", "ar", "en"),
+        ("mymemory", "MyMemoryTranslator", "ar-SA", "en-GB"),
+        ("libre", "LibreTranslator", "ar", "en"),
+        ("deepl", "DeeplTranslator", "ar", "en"),
+    ],
+)
+def test_make_translator_sets_arabic_to_english(
+    provider: str, cls: str, source: str, target: str
+) -> None:
+    translator = make_translator(provider, "key", "http://127.0.0.1:9").__self__
+    assert (type(translator).__name__, translator.source, translator.target) == (
+        cls,
+        source,
+        target,
+    )
+
+
+def test_make_translator_needs_keys_and_known_names() -> None:
+    for provider in ("libre", "deepl"):
+        with pytest.raises(ProviderSetupError, match="needs --api-key"):
+            make_translator(provider)
+    with pytest.raises(ProviderSetupError, match="unknown provider"):
+        make_translator("babelfish")
+    libre = make_translator("libre", "key", "http://127.0.0.1:9/base").__self__
+    assert libre._base_url == "http://127.0.0.1:9/base/"
