@@ -75,7 +75,10 @@ class PartialDate:
         if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
             raise ValueError(f"'{text}' is not YYYY-MM-DD or YYYY-MM")
         result = cls(text)
-        result.first_day  # noqa: B018 - raises ValueError for 2025-02-30
+        try:
+            result.first_day  # noqa: B018 - raises ValueError for 2025-02-30
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a real date ({exc})") from None
         return result
 
 
@@ -317,6 +320,8 @@ def _fail(path: Path, message: str, *key_path: str | int) -> ContentError:
         return read_document(path).error(message, *key_path)
     except ContentError as exc:
         return exc
+    except OSError:
+        return ContentError(path, None, message)
 
 
 def _str(meta: dict, key: str) -> str | None:
@@ -404,7 +409,7 @@ def article_from(path: Path, meta: dict, body: str, digest: str) -> Article:
         if bad := [t for t in topics if not SAFE_SLUG.match(t)]:
             raise ValueError(f"topic '{bad[0]}' is not a slug")
     except (ValueError, AttributeError, TypeError) as exc:
-        raise _fail(path, str(exc), field_name) from exc
+        raise _fail(path, f"{field_name}: {exc}", field_name) from exc
     return Article(
         slug=slug,
         source=_str(meta, "source") or "",
