@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.localedata import locale_identifiers
@@ -109,13 +109,18 @@ def vocab() -> _Vocab:
     )
 
 
+@lru_cache(maxsize=65536)
+def _month_heads(norm: str) -> tuple[str, ...]:
+    """Readings of a word that start a month name (most words: none)."""
+    heads = vocab().month_heads
+    return tuple(v for v in core_variants(norm) if v in heads)
+
+
 def _month_at(tokens: list[Token], i: int) -> tuple[int, int] | None:
     """(month, number of tokens) when a month name starts at token i."""
     v = vocab()
-    for head in core_variants(tokens[i].norm):
-        longest = v.month_heads.get(head)
-        if longest is None:
-            continue
+    for head in _month_heads(tokens[i].norm):
+        longest = v.month_heads[head]
         for size in range(longest, 0, -1):
             words = (head, *(strip_article(t.norm) for t in tokens[i + 1 : i + size]))
             if len(words) == size and words in v.months:

@@ -27,6 +27,7 @@ _PUNCT_STOP = frozenset('،,.:;؛!?؟()[]«»"“”')
 _MAX_NAME = 4
 _MIN_NAME = 2
 _ROLE_WINDOW = 12
+_HEADS_CACHE = 200_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,21 @@ class Match:
 @dataclass
 class Gazetteer:
     index: dict[str, list[Entry]] = field(default_factory=dict)
+    _heads: dict[str, tuple[tuple[str, Entry], ...]] = field(default_factory=dict, repr=False)
+
+    def heads(self, norm: str) -> tuple[tuple[str, Entry], ...]:
+        """(reading, entry) for every name that can start with this word (memoised per word)."""
+        found = self._heads.get(norm)
+        if found is None:
+            found = tuple(
+                (variant, entry)
+                for variant in core_variants(norm)
+                for entry in self.index.get(variant, ())
+            )
+            if len(self._heads) > _HEADS_CACHE:
+                self._heads.clear()
+            self._heads[norm] = found
+        return found
 
     def add(self, kind: str, ref: str, phrase: str) -> None:
         words = phrase_key(phrase)
@@ -137,12 +153,10 @@ def _add_countries(gaz: Gazetteer, registry: Registry) -> None:
 def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
     """Every registry name in the tokens (overlaps included), in text order."""
     out: list[Match] = []
-    index = gaz.index
     for i, token in enumerate(tokens):
-        for variant in core_variants(token.norm):
-            for entry in index.get(variant, ()):
-                if _rest_matches(tokens, i, entry.words):
-                    out.append(Match(entry, i, i + len(entry.words), _prefix(token.norm, variant)))
+        for variant, entry in gaz.heads(token.norm):
+            if _rest_matches(tokens, i, entry.words):
+                out.append(Match(entry, i, i + len(entry.words), _prefix(token.norm, variant)))
     return out
 
 
