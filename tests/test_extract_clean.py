@@ -64,3 +64,10 @@ def test_outlet_dash_date_line_gives_the_publication_date_line() -> None:
     page = clean(f"عنوان الخبر الأمني\nجريدة الشمال – 5 يناير 2015\n{BODY}")
     assert (page.outlet, page.author) == ("جريدة الشمال", None)
     assert page.meta_lines == ["5 يناير 2015"]
+
+
+def test_a_line_that_is_only_a_date_is_a_date_line() -> None:
+    for line in ("الأربعاء 29 يناير 2025", "29/01/2025", "الخميس، ٣ أبريل ٢٠٢٥ - 10:15"):
+        page = clean(f"عنوان الخبر\n{line}\n{BODY}")
+        assert page.meta_lines == [line], line
+        assert page.title == "عنوان الخبر" and page.paragraphs == [BODY]

@@ -108,7 +108,7 @@ def is_furniture(line: str) -> bool:
 def _is_meta_line(line: str) -> bool:
     """A page date line: a clock time, or several "/"-separated short fields."""
     words = len(line.split())
-    if _CLOCK.search(line) and words <= 20:
+    if (_CLOCK.search(line) and words <= 20) or _is_date_text(line):
         return True
     return line.count(" / ") >= 2 and words <= 20
 
@@ -133,7 +133,11 @@ def _is_body_line(line: str) -> bool:
     return words >= BODY_MIN_WORDS or (words >= 12 and bool(_SENTENCE_END.search(line)))
 
 
-_DATE_TEXT = re.compile(r"^\W*\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]|\s\w+(?:\s\w+)?\s)\s*\d{4}\W*$")
+_DATE_TEXT = re.compile(
+    r"^\W*(?:[^\W\d]+\s*[،,]?\s*)?"  # optional weekday
+    r"\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]|\s[^\W\d]+(?:\s[^\W\d]+)?\s)\s*\d{4}"
+    r"(?:\s*[-–|،,]?\s*\d{1,2}:\d{2}(?::\d{2})?)?\W*$"  # optional clock time
+)
 
 
 def _is_date_text(text: str) -> bool:
