@@ -13,7 +13,13 @@ from datetime import date
 from functools import cache
 
 from sitegen.extract.clean import Page, clean, line_key
-from sitegen.extract.dates import DateScan, find_dates, mentions_past, relative_date
+from sitegen.extract.dates import (
+    DateScan,
+    FoundDate,
+    find_dates,
+    mentions_past,
+    relative_date,
+)
 from sitegen.extract.entities import (
     find_countries,
     find_officials,
@@ -49,16 +55,18 @@ _LEAD_MIN_WORDS = 12
 
 
 @cache
-def _outlet_keys(registry_id: int, names: tuple[str, ...]) -> frozenset[str]:
+def _outlet_keys(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(line_key(unicode_normalize(n)) for n in names)
 
 
 def _outlet_names(registry: Registry) -> frozenset[str]:
+    """Comparison keys of registered outlet names: a header line that is one is the outlet."""
     names = tuple(n for o in registry.outlets.values() for n in (o.name_ar, *o.aliases_ar))
-    return _outlet_keys(id(registry), names)
+    return _outlet_keys(names)
 
 
 def _published(page: Page, today: date) -> date | None:
+    """The first date on the page's date lines (header furniture), if any."""
     for line in page.meta_lines:
         found = find_dates(line, tokenize(line), today).dates
         if found:
@@ -67,6 +75,7 @@ def _published(page: Page, today: date) -> date | None:
 
 
 def _lead_index(page: Page) -> int | None:
+    """The first real paragraph (not a subheading): where the main event is told."""
     for index, paragraph in enumerate(page.paragraphs):
         if len(paragraph.split()) >= _LEAD_MIN_WORDS:
             return index
@@ -163,7 +172,8 @@ def _paragraph_tokens(
     return first, last
 
 
-def _date_list(found, published: date | None, page: Page) -> list[dict]:
+def _date_list(found: list[FoundDate], published: date | None, page: Page) -> list[dict]:
+    """One entry per calendar date, first span kept; the page's own date line included."""
     out: dict[str, dict] = {}
     for item in found:
         out.setdefault(item.date.isoformat(), {"date": item.date.isoformat(), "text": item.text})
