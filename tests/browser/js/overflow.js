@@ -1,0 +1,21 @@
+// Horizontal overflow of the page, with the elements that stick out (either
+// side: an RTL page overflows to the left).
+() => {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const offenders = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    if (rect.right > width + 1 || rect.left < -1) {
+      const parent = el.parentElement;
+      const parentRect = parent ? parent.getBoundingClientRect() : null;
+      // Report the outermost element that sticks out, not all its children.
+      if (parentRect && (parentRect.right > width + 1 || parentRect.left < -1)) continue;
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        (el.classList.length ? "." + [...el.classList].join(".") : "");
+      offenders.push(`${name} [${Math.round(rect.left)}, ${Math.round(rect.right)}]`);
+    }
+  }
+  return { scrollWidth: doc.scrollWidth, clientWidth: width, offenders: offenders.slice(0, 10) };
+}

@@ -1,0 +1,94 @@
+"""Search as a reader uses it: type a name, get the articles, follow a result.
+
+The expected articles are worked out from the content files themselves: every
+article whose Arabic text writes the name in any form (with proclitics,
+spelling variants) must come up, in both languages, and every result must
+lead to a page that exists.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sitekit import Site
+
+from sitegen.frontmatter import read
+from sitegen.publish.search_text import index_text, query_text
+
+pytestmark = pytest.mark.browser
+
+RESULT_LINK = ".pagefind-ui__result-link"
+ARTICLE = re.compile(r"^(ar|en)/articles/([^/]+)/$")
+
+
+def _articles_naming(content: Path, word: str) -> set[str]:
+    """Slugs of the content articles whose Arabic text contains `word` in any form."""
+    wanted = query_text(word, "ar")
+    found = set()
+    for path in sorted((content / "articles").glob("*.md")):
+        doc = read(path)
+        words = index_text(f"{doc.meta.get('title_ar') or ''}\n{doc.body}", "ar").split()
+        if wanted in words:
+            found.add(doc.meta["slug"])
+    return found
+
+
+def _search(page: Page, site: Site, language: str, query: str) -> list[str]:
+    """Type `query` on the search page; the site paths of every result."""
+    page.goto(site.url + f"{language}/search/")
+    page.locator("[data-search][data-ready=true]").wait_for()
+    page.locator("[data-search] input").fill(query)
+    expect(page.locator(RESULT_LINK).first).to_be_visible(timeout=10_000)
+    more = page.locator(".pagefind-ui__button")
+    while more.count() and more.first.is_visible():
+        more.first.click()
+        page.wait_for_timeout(200)
+    hrefs = [link.evaluate("a => a.href") for link in page.locator(RESULT_LINK).all()]
+    return [site.to_path(href) for href in hrefs]
+
+
+def _slugs(paths: list[str], language: str) -> set[str]:
+    return {m.group(2) for p in paths if (m := ARTICLE.match(p)) and m.group(1) == language}
+
+
+def test_bare_name_finds_every_prefixed_form(
+    page: Page, site: Site, content: Path, screenshots: Path
+) -> None:
+    expected = _articles_naming(content, "حموشي")
+    assert expected, "no content article names حموشي: the test has nothing to find"
+    paths = _search(page, site, "ar", "حموشي")
+    page.screenshot(path=screenshots / "ar-search-results-1280.png", full_page=True)
+    assert expected <= _slugs(paths, "ar")
+    direction = page.locator("[data-search]").evaluate("el => getComputedStyle(el).direction")
+    assert direction == "rtl"
+    assert _search(page, site, "ar", "الحموشي") == paths
+
+
+def test_english_name_finds_the_same_articles(page: Page, site: Site, screenshots: Path) -> None:
+    arabic = _slugs(_search(page, site, "ar", "حموشي"), "ar")
+    english = _slugs(_search(page, site, "en", "Hammouchi"), "en")
+    page.screenshot(path=screenshots / "en-search-results-1280.png", full_page=True)
+    assert english == arabic
+    assert page.locator("[data-search]").evaluate("el => getComputedStyle(el).direction") == "ltr"
+
+
+@pytest.mark.parametrize(("language", "query"), [("ar", "حموشي"), ("en", "Hammouchi")])
+def test_results_lead_to_existing_pages(page: Page, site: Site, language: str, query: str) -> None:
+    paths = _search(page, site, language, query)
+    for path in paths:
+        assert path.startswith(f"{language}/"), f"{path}: result in the wrong language"
+        assert (site.folder / path / "index.html").is_file(), f"result {path} has no page"
+    first = page.locator(RESULT_LINK).first
+    title = first.inner_text().strip()
+    first.click()
+    page.wait_for_load_state("load")
+    assert site.to_path(page.url) == paths[0]
+    assert title in page.locator("h1").first.inner_text(), "result title is not the page's"
+
+
+def test_query_in_address_searches_at_once(page: Page, site: Site) -> None:
+    page.goto(site.url + "ar/search/?q=" + "وحموشي")
+    expect(page.locator(RESULT_LINK).first).to_be_visible(timeout=10_000)
