@@ -8,6 +8,7 @@ file an editor broke is reported by name and the run goes on.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -69,7 +70,7 @@ def ingest(
     *,
     extract: Extractor | None = None,
     registry: Any = None,
-    today: Any = None,
+    today: dt.date | None = None,
     force: bool = False,
     fingerprint: str | None = None,
     progress: TextIO | None = None,
@@ -107,7 +108,7 @@ class _Job:
     key: str
     content_dir: Path
     registry: Any
-    today: Any
+    today: dt.date | None
     fingerprint: str
     force: bool
 
@@ -125,11 +126,12 @@ class _Job:
             report.unchanged.append(existing.path)
             _collect_unknown(existing.doc.meta, report)
             return
-        facts = self._extract(extract, text, note)
+        reference = self._reference(existing)
+        facts = self._extract(extract, text, reference, note)
         if facts is None:
             return
         report.extracted += 1
-        self._write(facts, existing, sha, taken, report)
+        self._write(facts, existing, sha, reference, taken, report)
 
     def _unchanged(self, doc: Document, sha: str) -> bool:
         ingest = doc.meta.get(content.INGEST_KEY)
@@ -137,15 +139,31 @@ class _Job:
             return False
         return ingest.get("source_sha256") == sha and ingest.get("extractor") == self.fingerprint
 
-    def _extract(self, extract, text: str, note) -> dict | None:
+    def _reference(self, existing: _Existing | None) -> dt.date:
+        """The reference date for dates without a year: --today, else the one
+        recorded at first ingest, so re-extraction years later reads them alike."""
+        if self.today is not None:
+            return self.today
+        ingest = existing.doc.meta.get(content.INGEST_KEY) if existing and existing.doc else None
+        recorded = ingest.get("today") if isinstance(ingest, dict) else None
         try:
-            return extract(text, self.key, today=self.today, registry=self.registry)
+            return dt.date.fromisoformat(str(recorded))
+        except ValueError:
+            return dt.date.today()
+
+    def _extract(self, extract, text: str, reference: dt.date, note) -> dict | None:
+        try:
+            return extract(text, self.key, today=reference, registry=self.registry)
         except Exception as exc:  # one article's bug must not stop the run
             note(f"{self.raw_path}: extraction failed: {type(exc).__name__}: {exc}")
             return None
 
-    def _write(self, facts: dict, existing, sha: str, taken: set[str], report: Report) -> None:
-        bookkeeping = {"source_sha256": sha, "extractor": self.fingerprint}
+    def _write(self, facts: dict, existing, sha: str, reference, taken, report: Report) -> None:
+        bookkeeping = {
+            "source_sha256": sha,
+            "extractor": self.fingerprint,
+            "today": reference.isoformat(),
+        }
         if existing is None:
             slug = content.make_slug(facts, taken, self._country_name)
             taken.add(slug)

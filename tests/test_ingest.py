@@ -7,6 +7,7 @@ then the body.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class FakeExtractor:
 
     def __call__(self, text: str, source: str, today=None, registry=None) -> dict:
         self.calls += 1
+        self.today = today
         head, _, body = text.partition("\n\n")
         fields = dict(line.split(": ", 1) for line in head.splitlines())
         officials = []
@@ -374,3 +376,16 @@ def test_progress_in_logs_is_a_line_every_n_files(site, monkeypatch) -> None:
     run(progress=terminal)
     shown = terminal.getvalue()
     assert shown.startswith("\ringest: ") and shown.endswith("\ringest: 7/7 files\n")
+
+
+def test_the_reference_date_of_the_first_ingest_is_kept(site) -> None:
+    seeds, content_dir, extractor, run = site
+    (seeds / "a.txt").write_text(raw(), encoding="utf-8")
+    run(today=dt.date(2026, 11, 23))
+    doc = _article(content_dir, "2025-01-29-hammouchi-madrid")
+    assert doc.meta["ingest"]["today"] == "2026-11-23"
+    run(force=True)  # years later, without --today: dates read as on first ingest
+    assert extractor.today == dt.date(2026, 11, 23)
+    run(force=True, today=dt.date(2027, 1, 5))
+    assert extractor.today == dt.date(2027, 1, 5)
+    assert _article(content_dir, doc.path.stem).meta["ingest"]["today"] == "2027-01-05"

@@ -23,7 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=_iso_date,
         default=None,
         metavar="YYYY-MM-DD",
-        help="reference date for dates without a year (default: the day of the run)",
+        help="reference date for dates without a year (default: the one recorded when the "
+        "article was first ingested, else the day of the run)",
     )
     parser.add_argument(
         "--force", action="store_true", help="extract again even articles whose text is unchanged"
