@@ -274,7 +274,11 @@ _FastLoader.yaml_implicit_resolvers = frontmatter._Loader.yaml_implicit_resolver
 
 def read_document(path: Path) -> Document:
     """A content file without line numbers, fast (libyaml); errors go through frontmatter."""
-    text = path.read_text(encoding="utf-8")
+    return parse_document(path.read_text(encoding="utf-8"), path)
+
+
+def parse_document(text: str, path: Path) -> Document:
+    """`read_document` on text already read."""
     yaml_text, body, body_line = frontmatter.split(text, path)
     try:
         meta = yaml.load(yaml_text, Loader=_FastLoader) or {}

@@ -115,7 +115,8 @@ def check_article(
 ) -> list[Issue]:
     """Issues of one content file; `slugs`/`sources` carry what earlier files used."""
     try:
-        doc = content.read_document(path)
+        text = path.read_text(encoding="utf-8")
+        doc = content.parse_document(text, path)
     except ContentError as exc:
         return [_from_error(exc, path)]
     except UnicodeDecodeError as exc:
@@ -123,11 +124,31 @@ def check_article(
     rules = _ArticleRules(doc.meta, doc.body, registry)
     found = list(rules.run())
     found.extend(_cross_file(doc, path, slugs, sources))
-    if not found:
-        return []
-    locate = _Locator(path)
-    issues = [Issue(path, locate(key_path), level, message) for level, message, key_path in found]
+    issues = _duplicate_keys(text, path)
+    if found:
+        locate = _Locator(path, text)
+        issues += [Issue(path, locate(keys), level, message) for level, message, keys in found]
     return sorted(issues, key=lambda issue: issue.line or 0)
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:(?:\s|$)")
+
+
+def _duplicate_keys(text: str, path: Path) -> list[Issue]:
+    """Top-level keys written twice: YAML keeps the last silently, losing the first."""
+    head = frontmatter.split(text, path)[0]
+    seen: dict[str, int] = {}
+    issues = []
+    for number, line in enumerate(head.split("\n"), start=2):
+        match = _TOP_KEY.match(line)
+        if not match:
+            continue
+        key = match.group(1)
+        if key in seen:
+            message = f"duplicate key '{key}' (first on line {seen[key]}): only this one is kept"
+            issues.append(Issue(path, number, ERROR, message))
+        seen.setdefault(key, number)
+    return issues
 
 
 def _cross_file(doc, path: Path, slugs, sources) -> Iterator[tuple[str, str, tuple]]:
@@ -325,9 +346,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 class _Locator:
     """Line of a key path; the line-keeping parser runs only when a nested path needs it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.text = path.read_text(encoding="utf-8")
+        self.text = text
         self.head = frontmatter.split(self.text, path)[0]
         self._doc: frontmatter.Document | None = None
 

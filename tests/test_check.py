@@ -219,3 +219,25 @@ def test_cli_exit_codes(content_dir: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert f"{content_dir}/articles/a.md:17: error: bad country code 'XY'" in out
     assert "check: 1 errors, 0 warnings in 1 files" in out
+
+
+def test_duplicate_key_is_an_error_on_its_second_line(content_dir: Path) -> None:
+    _article(content_dir, "a", GOOD.replace("summary_ar:", "title_ar: عنوان ثان\nsummary_ar:"))
+    found = _issues(content_dir)
+    assert (
+        "a.md",
+        21,
+        "error",
+        "duplicate key 'title_ar' (first on line 4): only this one is kept",
+    ) in found
+
+
+def test_load_articles_reads_every_file_with_lines(content_dir: Path) -> None:
+    from sitegen.content import load_articles
+
+    _article(content_dir, "b", GOOD.replace("2025-01-29-hammouchi-madrid", "b"))
+    _article(content_dir, "a", GOOD.replace("2025-01-29-hammouchi-madrid", "a"))
+    docs = load_articles(content_dir)
+    assert [d.meta["slug"] for d in docs] == ["a", "b"]
+    assert docs[0].line_of("officials", 0, "country") == 15
+    assert docs[0].body.strip() == "اجتمع حموشي بنظيره."
