@@ -93,20 +93,27 @@ def plain(value: Any) -> Any:
 # --- slugs ----------------------------------------------------------------------
 
 
-def make_slug(facts: Mapping[str, Any], taken: Iterable[str] = (), country_name=None) -> str:
+def make_slug(
+    facts: Mapping[str, Any],
+    taken: Iterable[str] = (),
+    country_name=None,
+    home: str | None = None,
+) -> str:
     """A readable ASCII slug: date, who, where (else words of the title), made unique.
 
     When the short form is taken (the same official in the same city, undated),
     the next official's name is added before falling back to a number.
     `country_name(iso) -> str` gives English country names when no place is
-    known. The slug is chosen once, at first ingest, and never changed.
+    known; `home` is the site's own country, the least telling one. The slug
+    is chosen once, at first ingest, and never changed.
     """
     taken = set(taken)
-    date, where = _date_part(facts), _where_part(facts, country_name)
+    date, where = _date_part(facts), _where_part(facts, country_name, home)
     who = _surnames(facts)
     title = ""
     if len([p for p in (*who[:1], where) if p]) < 2:
-        title = slugify(facts.get("title_ar") or "", max_length=40, word_boundary=True)
+        words = facts.get("title_ar") or facts.get("summary_ar") or ""
+        title = slugify(str(words), max_length=40, word_boundary=True)
     candidates = [[date, *who[:1], where, title], [date, *who[:2], where, title]]
     bases = [_slug_of(c) for c in candidates]
     if not bases[0] or bases[0] == date:
@@ -146,22 +153,19 @@ def _surnames(facts: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _where_part(facts: Mapping[str, Any], country_name) -> str:
+def _where_part(facts: Mapping[str, Any], country_name, home: str | None) -> str:
+    """The first place, else the first partner country (not the officials' or site's home)."""
     for place in facts.get("places") or []:
         name = slugify(str(place.get("name_en") or place.get("name_ar") or ""))
         if name:
             return name
     officials = facts.get("officials") or []
-    home = officials[0].get("country") if officials else None
-    for iso in facts.get("countries") or []:
-        if iso != home:
-            return slugify(country_name(iso) if country_name else str(iso))
-    return ""
-
-
-def safe_slug(slug: Any) -> bool:
-    """True when a slug can be a single path segment: lower-case ASCII words and dashes."""
-    return isinstance(slug, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) is not None
+    homes = {home, officials[0].get("country") if officials else None}
+    countries = [iso for iso in facts.get("countries") or [] if isinstance(iso, str)]
+    partners = [iso for iso in countries if iso not in homes] or countries
+    if not partners:
+        return ""
+    return slugify(country_name(partners[0]) if country_name else partners[0])
 
 
 # --- building and merging -----------------------------------------------------------

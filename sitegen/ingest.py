@@ -86,13 +86,14 @@ def ingest(
         registry = _load_registry(content_dir, note)
     fingerprint = fingerprint or extractor_fingerprint(content_dir)
     index, taken = _index(content_dir)
+    home = _home_country(content_dir)
     files = iter_raw_files(paths)
     seen: set[str] = set()
     meter = _Progress(len(files), progress)
     for number, raw_path in enumerate(files, 1):
         key = content.source_key(raw_path, content_dir)
         seen.add(key)
-        job = _Job(raw_path, key, content_dir, registry, today, fingerprint, force)
+        job = _Job(raw_path, key, content_dir, registry, today, fingerprint, force, home)
         job.run(index.get(key), taken, extract, report, note)
         meter.tick(number)
     meter.done()
@@ -111,6 +112,7 @@ class _Job:
     today: dt.date | None
     fingerprint: str
     force: bool
+    home: str | None = None
 
     def run(self, existing, taken, extract, report: Report, note) -> None:
         try:
@@ -165,7 +167,7 @@ class _Job:
             "today": reference.isoformat(),
         }
         if existing is None:
-            slug = content.make_slug(facts, taken, self._country_name)
+            slug = content.make_slug(facts, taken, self._country_name, self.home)
             taken.add(slug)
             path = self.content_dir / content.ARTICLES_DIR / f"{slug}.md"
             merged = content.new_article(facts, slug, self.key, bookkeeping)
@@ -213,6 +215,16 @@ def _load_registry(content_dir: Path, note):
     except ContentError as exc:
         note(f"{exc} (registry not loaded: nothing matches known officials)")
         return Registry()
+
+
+def _home_country(content_dir: Path) -> str | None:
+    """The site's own country (site.yaml `home_country`), which slugs name last."""
+    from sitegen.settings import load_settings
+
+    try:
+        return load_settings(content_dir).home_country
+    except (ContentError, ValueError, TypeError):
+        return None
 
 
 def _index(content_dir: Path) -> tuple[dict[str, _Existing], set[str]]:
