@@ -281,16 +281,24 @@ def read_document(path: Path) -> Document:
     return parse_document(path.read_text(encoding="utf-8"), path)
 
 
-def parse_document(text: str, path: Path) -> Document:
-    """`read_document` on text already read."""
+def parse_document(text: str, path: Path, with_lines: bool = False) -> Document:
+    """`read_document` on text already read; `with_lines` also locates every key.
+
+    libyaml composes the node tree too, so lines cost little more than the
+    load itself (the pure-Python composer of sitegen.frontmatter is ~20x slower).
+    """
     yaml_text, body, body_line = frontmatter.split(text, path)
     try:
         meta = yaml.load(yaml_text, Loader=_FastLoader) or {}
+        node = yaml.compose(yaml_text, Loader=_FastLoader) if with_lines else None
     except yaml.YAMLError:
         return frontmatter.parse(text, path)  # raises with the line of the error
     if not isinstance(meta, dict):
         raise ContentError(path, 2, "front-matter must be a mapping of keys to values")
-    return Document(path, meta, body, body_line)
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        frontmatter._collect_lines(node, (), lines)
+    return Document(path, meta, body, body_line, lines)
 
 
 def article_files(content_dir: Path) -> list[Path]:

@@ -360,5 +360,5 @@ class _Locator:
             if match:
                 return self.head.count("\n", 0, match.start()) + 2  # +1 fence, +1 1-based
         if self._doc is None:
-            self._doc = frontmatter.parse(self.text, self.path)
+            self._doc = content.parse_document(self.text, self.path, with_lines=True)
         return self._doc.line_of(*key_path)

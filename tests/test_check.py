@@ -241,3 +241,13 @@ def test_load_articles_reads_every_file_with_lines(content_dir: Path) -> None:
     assert [d.meta["slug"] for d in docs] == ["a", "b"]
     assert docs[0].line_of("officials", 0, "country") == 15
     assert docs[0].body.strip() == "اجتمع حموشي بنظيره."
+
+
+def test_fast_line_numbers_match_the_reference_reader() -> None:
+    from sitegen import frontmatter
+    from sitegen.content import parse_document
+
+    text = "\ufeff" + GOOD.replace("summary_ar: ", "summary_ar: |\n  سطر\n  سطر\nx_notes: ")
+    fast = parse_document(text, Path("a.md"), with_lines=True)
+    assert fast.lines == frontmatter.parse(text, "a.md").lines
+    assert fast.line_of("places", 0, "country") == 19
