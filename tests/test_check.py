@@ -251,3 +251,18 @@ def test_fast_line_numbers_match_the_reference_reader() -> None:
     fast = parse_document(text, Path("a.md"), with_lines=True)
     assert fast.lines == frontmatter.parse(text, "a.md").lines
     assert fast.line_of("places", 0, "country") == 19
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "words"),
+    [
+        (GOOD.encode("cp1256"), None, "not UTF-8 text"),
+        (GOOD.replace("---\n", "", 1).encode(), 1, "missing front-matter"),
+        (GOOD.rsplit("---", 1)[0].encode(), 1, "front-matter is not closed"),
+        (b"---\n- a list\n---\n", 2, "must be a mapping"),
+    ],
+)
+def test_unreadable_content_files(content_dir: Path, data: bytes, line, words: str) -> None:
+    (content_dir / "articles" / "a.md").write_bytes(data)
+    [(name, found_line, level, message)] = _issues(content_dir)
+    assert (name, found_line, level) == ("a.md", line, "error") and words in message
