@@ -406,3 +406,15 @@ def test_one_stylesheet_with_logical_properties_and_no_other_host(site: Path) ->
                 "/static/site.css"
             ]
         assert not re.search(r'(src|href)="(https?:)?//(?!example)[^"]*\.(css|js|woff2?)', text)
+
+
+def test_strict_fails_on_warnings_that_a_normal_build_reports(tmp_path: Path) -> None:
+    from sitegen.commands import build as command
+
+    if not command.importlib.util.find_spec(command.VALIDATE_MODULE):
+        pytest.skip("sitegen.validate is not here yet")
+    result = build(FIXTURE, tmp_path / "ok", search=False)
+    assert any("warning" in line for line in result.warnings)
+    with pytest.raises(BuildError, match="warning"):
+        build(FIXTURE, tmp_path / "strict", strict=True, search=False)
+    assert not (tmp_path / "strict").exists()
