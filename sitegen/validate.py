@@ -67,6 +67,8 @@ def validate_content(content_dir: Path, registry: Any = None) -> list[Issue]:
     issues = _check_settings(content_dir)
     if registry is None:
         registry = _load_registry(content_dir, issues)
+    if registry is not None:
+        issues.extend(check_registry_ids(content_dir, registry))
     slugs: dict[str, Path] = {}
     sources: dict[str, Path] = {}
     for path in content.article_files(content_dir):
@@ -96,6 +98,32 @@ def _load_registry(content_dir: Path, issues: list[Issue]):
     except ContentError as exc:
         issues.append(_from_error(exc, content_dir / "registry"))
         return None
+
+
+def check_registry_ids(content_dir: Path, registry: Any) -> list[Issue]:
+    """Registry ids become URL path segments (/officials/<id>/): they must be safe."""
+    base = Path(content_dir) / "registry"
+    pattern = re.compile(_schema()["$defs"]["id"]["pattern"])
+    issues = []
+    tables = {"officials": registry.officials, "places": registry.places}
+    tables["outlets"] = registry.outlets
+    for name, table in tables.items():
+        for ident in table:
+            if not pattern.match(ident):
+                issues.append(_unsafe_id(base / f"{name}.yaml", ident, r"id:\s*['\"]?"))
+    topic = re.compile(_schema()["$defs"]["topic"]["pattern"])
+    for slug in registry.topics:
+        if not topic.match(slug):
+            issues.append(_unsafe_id(base / "topics.yaml", slug, r"^['\"]?"))
+    return issues
+
+
+def _unsafe_id(path: Path, ident: str, before: str) -> Issue:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    match = re.search(before + re.escape(ident), text, re.MULTILINE)
+    line = text.count("\n", 0, match.start()) + 1 if match else None
+    message = f"'{ident}' is not a safe slug (lower-case ASCII letters, digits and '-')"
+    return Issue(path, line, ERROR, message)
 
 
 def _from_error(exc: Exception, path: Path) -> Issue:

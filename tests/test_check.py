@@ -266,3 +266,18 @@ def test_unreadable_content_files(content_dir: Path, data: bytes, line, words: s
     (content_dir / "articles" / "a.md").write_bytes(data)
     [(name, found_line, level, message)] = _issues(content_dir)
     assert (name, found_line, level) == ("a.md", line, "error") and words in message
+
+
+def test_registry_ids_unsafe_for_a_path(content_dir: Path) -> None:
+    (content_dir / "registry" / "places.yaml").write_text(
+        "- id: rabat\n  name_en: Rabat\n- id: ../x\n  name_en: X\n", encoding="utf-8"
+    )
+    (content_dir / "registry" / "topics.yaml").write_text(
+        TOPICS + "'a/b': {en: X, ar: س}\n", encoding="utf-8"
+    )
+    found = [(i.path.name, i.line, i.level, i.message) for i in validate_content(content_dir)]
+    unsafe = "is not a safe slug (lower-case ASCII letters, digits and '-')"
+    assert found == [
+        ("places.yaml", 3, "error", f"'../x' {unsafe}"),
+        ("topics.yaml", 3, "error", f"'a/b' {unsafe}"),
+    ]
