@@ -34,6 +34,7 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[str]
+    rendered: int | None = None  # pages rendered by an incremental build
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +45,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=Path, default=None, help="templates folder")
     parser.add_argument("--jobs", type=int, default=None, help="render processes (default: cores)")
     parser.add_argument("--no-search", action="store_true", help="skip the search index")
+    # --- incremental builds (sitegen.incremental) ---
+    parser.add_argument(
+        "--cache", type=Path, default=Path(".sitegen-cache"), help="build cache folder"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="clean build, no cache")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             templates_dir=args.templates,
             workers=args.jobs,
             search=not args.no_search,
+            cache_dir=None if args.no_cache else args.cache,
         )
     except BuildError as exc:
         print(f"sitegen build: failed: {exc}", file=sys.stderr)
@@ -63,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for warning in result.warnings:
         print(warning, file=sys.stderr)
-    print(f"built {result.pages} pages into {result.out_dir} in {result.seconds:.2f} s")
+    rendered = "" if result.rendered is None else f" ({result.rendered} rendered)"
+    print(f"built {result.pages} pages{rendered} into {result.out_dir} in {result.seconds:.2f} s")
     return 0
 
 
@@ -75,8 +83,14 @@ def build(
     templates_dir: Path | None = None,
     workers: int | None = None,
     search: bool = True,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Validate, load, render and publish; swap the result into `out_dir`."""
+    if cache_dir is not None:  # incremental: only what changed (sitegen.incremental)
+        from sitegen.incremental import build_with_cache
+
+        args = (base_url, strict, templates_dir, workers, search)
+        return build_with_cache(content_dir, out_dir, cache_dir, *args)
     from sitegen import render
     from sitegen.publish import publish_extras, publish_search
     from sitegen.settings import load_settings
