@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -90,9 +91,12 @@ def test_index_builds_inside_a_running_event_loop(tmp_path: Path) -> None:
     """As under the dev server's loop or Playwright's: asyncio.run alone would refuse."""
 
     async def build_from_a_coroutine() -> None:
+        asyncio.get_running_loop()
         build_search_index(tmp_path, _docs())
 
-    asyncio.run(build_from_a_coroutine())
+    # A thread of the test's own: this one may already run Playwright's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, build_from_a_coroutine()).result()
     assert (tmp_path / "en" / "pagefind" / "pagefind-entry.json").is_file()
 
 

@@ -67,6 +67,14 @@ def test_bare_name_finds_every_prefixed_form(
     assert _search(page, site, "ar", "الحموشي") == paths
 
 
+@pytest.mark.parametrize("query", ["اسبانيا", "الارهاب", "الشرطه", "المغربيه"])
+def test_spelling_variants_are_found(page: Page, site: Site, content: Path, query: str) -> None:
+    """Bare alef, teh marbuta as heh: the articles writing إسبانيا, الإرهاب, الشرطة …"""
+    expected = _articles_naming(content, query)
+    assert expected, f"no content article writes {query} in any form"
+    assert expected <= _slugs(_search(page, site, "ar", query), "ar")
+
+
 def test_english_name_finds_the_same_articles(page: Page, site: Site, screenshots: Path) -> None:
     arabic = _slugs(_search(page, site, "ar", "حموشي"), "ar")
     english = _slugs(_search(page, site, "en", "Hammouchi"), "en")
