@@ -1,15 +1,42 @@
-"""`sitegen serve` (not implemented yet)."""
+"""`sitegen serve`: build, serve public/ with live reload, rebuild on change."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from sitegen.incremental import DEFAULT_CACHE
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder")
+    parser.add_argument("--out", type=Path, default=Path("public"), help="output folder")
+    parser.add_argument("--templates", type=Path, default=None, help="templates folder")
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="raw articles to watch")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="build cache folder")
+    parser.add_argument("--base-url", default="/", help="site path (default: /)")
+    parser.add_argument("--jobs", type=int, default=None, help="render processes (default: cores)")
+    parser.add_argument("--no-search", action="store_true", help="skip the search index")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("sitegen serve: not implemented yet", file=sys.stderr)
-    return 2
+    from sitegen.incremental import Builder
+    from sitegen.serve import serve
+
+    builder = Builder(
+        args.content,
+        args.out,
+        args.cache,
+        base_url=args.base_url,
+        templates_dir=args.templates,
+        workers=args.jobs,
+        search=not args.no_search,
+    )
+    try:
+        serve(builder, args.port, args.templates, args.seeds)
+    except OSError as exc:  # the port is taken, most often
+        print(f"sitegen serve: cannot serve on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,146 @@
+"""The development server: build, serve with live reload, rebuild on change.
+
+livereload watches content/ (articles, registry, settings), the templates and
+seeds/, and tells every open page to reload after a rebuild. One incremental
+`Builder` stays alive, so its content cache is in memory and a one-article
+edit re-renders only the pages that show that article.
+
+A failed build keeps the previous `public/` (the build is atomic); the server
+then answers page requests with an error page naming the file and line, which
+live-reloads too, so fixing the mistake brings the site back without a restart.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import jinja2
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+
+from sitegen.incremental import Builder
+
+ERROR_TEMPLATE = Path(__file__).resolve().parent / "serve_error.html"
+# livereload ignores a second reload within this many seconds of the last one;
+# an editor fixing a mistake quickly must still see the result.
+RELOAD_GAP = 0.3
+
+
+@dataclass
+class State:
+    """The outcome of the last build, shared with the request handler."""
+
+    error: str | None = None
+    error_page: bytes = b""
+
+
+def error_page(message: str) -> bytes:
+    """The page shown instead of the site while the last build failed."""
+    env = jinja2.Environment(autoescape=True)
+    template = env.from_string(ERROR_TEMPLATE.read_text(encoding="utf-8"))
+    return template.render(message=message).encode("utf-8")
+
+
+def _handler(state: State) -> type[StaticFileHandler]:
+    class SiteHandler(StaticFileHandler):
+        """Static files of public/; the error page for pages while the build is broken."""
+
+        async def get(self, path: str, include_body: bool = True) -> None:
+            if state.error is not None and _is_page(path):
+                self.set_status(500)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(state.error_page)
+                return
+            await super().get(path, include_body)
+
+    return SiteHandler
+
+
+def _is_page(path: str) -> bool:
+    return path == "" or path.endswith("/") or path.endswith(".html")
+
+
+class Rebuilder:
+    """Runs the incremental build and reports in the terminal and the browser."""
+
+    def __init__(self, builder: Builder, state: State, log: TextIO = sys.stderr) -> None:
+        self.builder = builder
+        self.state = state
+        self.log = log
+
+    def __call__(self) -> bool:
+        from sitegen.commands.build import BuildError, _describe
+        from sitegen.frontmatter import ContentError
+
+        started = time.perf_counter()
+        try:
+            outcome = self.builder.build()
+        except (BuildError, ContentError) as exc:
+            return self._failed(str(exc))
+        except Exception as exc:  # a template error: keep serving, say where
+            return self._failed(_describe(exc))
+        self.state.error = None
+        seconds = time.perf_counter() - started
+        print(
+            f"serve: rebuilt in {seconds:.2f} s: {outcome.pages} of {outcome.total} pages "
+            f"rendered, {outcome.removed} removed",
+            file=self.log,
+            flush=True,
+        )
+        return True
+
+    def _failed(self, message: str) -> bool:
+        self.state.error = message
+        self.state.error_page = error_page(message)
+        print(f"serve: build failed: {message}", file=self.log, flush=True)
+        print("serve: still serving the last good build; fix it and save", file=self.log)
+        return False
+
+
+class Reingester:
+    """A changed raw article is ingested again (editors' edits are kept by ingest)."""
+
+    def __init__(self, content_dir: Path, log: TextIO = sys.stderr) -> None:
+        self.content_dir = content_dir
+        self.log = log
+
+    def __call__(self, changed: list[str] | None = None) -> None:
+        from sitegen.ingest import format_report, ingest
+
+        paths = [Path(p) for p in changed or [] if Path(p).is_file()]
+        if not paths:
+            return
+        report = ingest(paths, self.content_dir, on_problem=self._problem)
+        print(f"serve: re-ingested {len(paths)} seed(s): {format_report(report)}", file=self.log)
+
+    def _problem(self, message: str) -> None:
+        print(f"serve: ingest: {message}", file=self.log, flush=True)
+
+
+def serve(
+    builder: Builder,
+    port: int = 8000,
+    templates_dir: Path | None = None,
+    seeds_dir: Path | None = None,
+) -> None:
+    """Build once, then serve `builder.out_dir` and rebuild on every change."""
+    from sitegen import render
+
+    state = State()
+    rebuild = Rebuilder(builder, state)
+    rebuild()
+    server = Server()
+    server.SFH = _handler(state)
+    server.watch(str(builder.content_dir), rebuild)
+    server.watch(str(templates_dir or render.TEMPLATES_DIR), rebuild)
+    if seeds_dir is not None and seeds_dir.is_dir():
+        server.watch(str(seeds_dir / "*.txt"), Reingester(builder.content_dir))
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = RELOAD_GAP
+    builder.out_dir.mkdir(parents=True, exist_ok=True)
+    print(f"serve: http://127.0.0.1:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    server.serve(port=port, host="127.0.0.1", root=str(builder.out_dir), restart_delay=0)
