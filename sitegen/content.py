@@ -11,6 +11,7 @@ them through untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -73,7 +74,9 @@ def value_hash(value: Any) -> str:
     """Short hash of a field value, the same however YAML lays the value out."""
     if isinstance(value, str):
         value = value.strip()
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
@@ -87,7 +90,16 @@ def plain(value: Any) -> Any:
     Shared sub-objects would otherwise be dumped as YAML anchors (&id001),
     which editors cannot be expected to understand.
     """
-    return json.loads(json.dumps(value, ensure_ascii=False))
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates as ISO strings and sets as sorted lists, as the content format has them."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"cannot store a {type(value).__name__} in a content file: {value!r}")
 
 
 # --- slugs ----------------------------------------------------------------------

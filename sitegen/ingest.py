@@ -133,7 +133,7 @@ class _Job:
         if facts is None:
             return
         report.extracted += 1
-        self._write(facts, existing, sha, reference, taken, report)
+        self._write(facts, existing, sha, reference, taken, report, note)
 
     def _unchanged(self, doc: Document, sha: str) -> bool:
         ingest = doc.meta.get(content.INGEST_KEY)
@@ -160,7 +160,15 @@ class _Job:
             note(f"{self.raw_path}: extraction failed: {type(exc).__name__}: {exc}")
             return None
 
-    def _write(self, facts: dict, existing, sha: str, reference, taken, report: Report) -> None:
+    def _write(self, facts: dict, existing, sha: str, reference, taken, report, note) -> None:
+        """Merge and write one article; a fact that cannot be stored or a file that
+        cannot be written is reported like a bad raw file."""
+        try:
+            self._merge_and_write(facts, existing, sha, reference, taken, report)
+        except (OSError, TypeError, ValueError) as exc:
+            note(f"{self.raw_path}: not written: {exc}")
+
+    def _merge_and_write(self, facts, existing, sha: str, reference, taken, report) -> None:
         bookkeeping = {
             "source_sha256": sha,
             "extractor": self.fingerprint,

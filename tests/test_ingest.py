@@ -100,13 +100,9 @@ def site(tmp_path: Path):
     extractor = FakeExtractor()
 
     def run(*paths: Path, fingerprint: str = "fp1", **kwargs):
+        kwargs.setdefault("extract", extractor)
         return ingest(
-            paths or [seeds],
-            content_dir,
-            extract=extractor,
-            registry=Registry(),
-            fingerprint=fingerprint,
-            **kwargs,
+            paths or [seeds], content_dir, registry=Registry(), fingerprint=fingerprint, **kwargs
         )
 
     return seeds, content_dir, extractor, run
@@ -390,3 +386,30 @@ def test_the_reference_date_of_the_first_ingest_is_kept(site) -> None:
     run(force=True, today=dt.date(2027, 1, 5))
     assert extractor.today == dt.date(2027, 1, 5)
     assert _article(content_dir, doc.path.stem).meta["ingest"]["today"] == "2027-01-05"
+
+
+def test_dates_from_the_extractor_are_stored_as_iso_text(site) -> None:
+    seeds, content_dir, extractor, run = site
+    (seeds / "a.txt").write_text(raw(), encoding="utf-8")
+
+    def with_date_objects(text, source, today=None, registry=None):
+        facts = extractor(text, source, today=today, registry=registry)
+        return {**facts, "published": dt.date(2025, 1, 29), "topics": {"training", "terrorism"}}
+
+    run(extract=with_date_objects)
+    meta = _article(content_dir, "2025-01-29-hammouchi-madrid").meta
+    assert meta["published"] == "2025-01-29" and meta["topics"] == ["terrorism", "training"]
+
+
+def test_facts_that_cannot_be_stored_are_reported(site) -> None:
+    seeds, _, extractor, run = site
+    (seeds / "a.txt").write_text(raw(), encoding="utf-8")
+    (seeds / "b.txt").write_text(raw(body="نص"), encoding="utf-8")
+
+    def odd(text, source, today=None, registry=None):
+        facts = extractor(text, source, today=today, registry=registry)
+        return {**facts, "dates": [object()]} if source.endswith("a.txt") else facts
+
+    report = run(extract=odd)
+    assert len(report.created) == 1 and len(report.problems) == 1
+    assert "a.txt: not written: cannot store a object" in report.problems[0]
