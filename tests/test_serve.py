@@ -1,0 +1,166 @@
+"""`sitegen serve`: rebuild on change, error page with file and line, recovery, live reload.
+
+The browser test runs the real command in a subprocess on a free port and
+drives Debian's Chromium (never a downloaded one) with Playwright: an open page
+reloads with the new text after a content edit, shows the error (file and
+line) when the YAML breaks, and comes back when it is fixed. Without Chromium
+it skips, except on CI (`CI` set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.incremental import Builder
+from sitegen.serve import Rebuilder, Reingester, State
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
+SLUG = "hammouchi-receives-guardia-civil"
+CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+WAIT_MS = 30_000
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def _break(path: Path) -> str:
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("title_ar: ", "title_ar: [unclosed ", 1), encoding="utf-8")
+    return good
+
+
+# --- without a browser -------------------------------------------------------------------------
+
+
+def test_rebuilder_reports_error_and_recovers(content: Path, tmp_path: Path) -> None:
+    state = State()
+    log = tmp_path / "log.txt"
+    with log.open("w") as handle:
+        rebuild = Rebuilder(Builder(content, tmp_path / "out", tmp_path / "c", search=False), state)
+        rebuild.log = handle
+        assert rebuild() and state.error is None
+        path = content / "articles" / f"{SLUG}.md"
+        good = _break(path)
+        assert not rebuild()
+        assert f"{SLUG}.md:5" in (state.error or "")
+        assert f"{SLUG}.md:5" in state.error_page.decode()
+        assert (tmp_path / "out" / "en" / "articles" / SLUG / "index.html").is_file()
+        path.write_text(good, encoding="utf-8")
+        assert rebuild() and state.error is None
+    assert f"{SLUG}.md:5" in log.read_text()
+
+
+def test_changed_seed_is_ingested_again(tmp_path: Path) -> None:
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("no seeds/ in this checkout")
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "registry", content / "registry")
+    seed = tmp_path / "seeds" / seeds[0].name
+    seed.parent.mkdir()
+    shutil.copy(seeds[0], seed)
+    log = tmp_path / "log.txt"
+    with log.open("w") as handle:
+        Reingester(content, handle)([str(seed)])
+        (made,) = (content / "articles").glob("*.md")
+        before = made.read_text(encoding="utf-8")
+        seed.write_text(seed.read_text(encoding="utf-8") + "\nفقرة مضافة للاختبار.\n", "utf-8")
+        Reingester(content, handle)([str(seed)])
+    assert made.read_text(encoding="utf-8") != before
+    assert "فقرة مضافة للاختبار" in made.read_text(encoding="utf-8")
+
+
+# --- the real server in a real browser ------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"sitegen serve exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"sitegen serve did not answer {url} in {timeout} s")
+
+
+@pytest.fixture
+def server(content: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`sitegen serve` on a free port; always stopped at the end."""
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "sitegen.cli", "serve", "--port", str(port)]
+    command += ["--content", str(content), "--out", str(tmp_path / "public")]
+    command += ["--cache", str(tmp_path / "cache"), "--seeds", str(tmp_path / "seeds")]
+    command += ["--no-search"]
+    with log.open("w") as handle:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            _wait_for(url + "en/", proc)
+            yield url, log
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's launch arguments, pointed at Debian's Chromium."""
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.mark.browser
+def test_page_reloads_shows_error_and_recovers(server, content: Path, page) -> None:
+    from playwright.sync_api import expect
+
+    url, log = server
+    with page.expect_websocket(timeout=WAIT_MS):  # livereload.js connects back
+        page.goto(f"{url}en/articles/{SLUG}/")
+    time.sleep(1.0)  # the livereload handshake
+    path = content / "articles" / f"{SLUG}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nسطر جديد للاختبار 4242\n", "utf-8")
+    expect(page.locator("main")).to_contain_text("4242", timeout=WAIT_MS)
+
+    good = _break(path)
+    error = page.locator("#sitegen-error")
+    expect(error).to_contain_text(f"{SLUG}.md:5", timeout=WAIT_MS)
+    expect(error).to_contain_text("YAML", timeout=WAIT_MS)
+    assert f"{SLUG}.md:5" in log.read_text()
+
+    path.write_text(good, encoding="utf-8")
+    expect(page.locator("main")).to_contain_text("4242", timeout=WAIT_MS)
+    expect(page.locator("#sitegen-error")).to_have_count(0)
