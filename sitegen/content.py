@@ -185,7 +185,8 @@ def _where_part(facts: Mapping[str, Any], country_name, home: str | None) -> str
 
 @dataclass
 class Merged:
-    """The content of one article file after (re-)ingest, and what was kept."""
+    """The content of one article file after (re-)ingest, and the edited fields
+    kept against a different extraction."""
 
     meta: dict[str, Any]
     body: str
@@ -209,18 +210,19 @@ def merge_article(doc: Document, facts: Mapping[str, Any], bookkeeping: dict) ->
     """
     old = doc.meta
     recorded = _recorded_hashes(old)
+    fresh = field_hashes(facts)
     values: dict[str, Any] = {}
     kept: list[str] = []
     for name in FACT_FIELDS:
         if _edited(name, old.get(name), recorded):
             values[name] = old.get(name)
-            kept.append(name)
+            kept += [name] if value_hash(old.get(name)) != fresh[name] else []
         else:
             values[name] = plain(facts.get(name))
     body = _body(facts)
     if _edited(BODY_FIELD, doc.body, recorded):
         body = doc.body.strip()
-        kept.append(BODY_FIELD)
+        kept += [BODY_FIELD] if value_hash(body) != fresh[BODY_FIELD] else []
     carried = {k: v for k, v in old.items() if k not in (*FACT_FIELDS, INGEST_KEY)}
     carried.setdefault("slug", doc.path.stem)
     meta = _assemble(
@@ -228,7 +230,7 @@ def merge_article(doc: Document, facts: Mapping[str, Any], bookkeeping: dict) ->
         carried.pop("source", None),
         values,
         carried,
-        {**bookkeeping, "fields": field_hashes(facts)},
+        {**bookkeeping, "fields": fresh},
     )
     return Merged(meta, body, kept)
 
