@@ -87,7 +87,10 @@ def ingest(
     fingerprint = fingerprint or extractor_fingerprint(content_dir)
     index, taken = _index(content_dir)
     home = _home_country(content_dir)
+    paths = list(paths)
     files = iter_raw_files(paths)
+    if not files:
+        note(f"no raw articles (*.txt) in {', '.join(map(str, paths)) or 'the given paths'}")
     seen: set[str] = set()
     meter = _Progress(len(files), progress)
     for number, raw_path in enumerate(files, 1):

@@ -413,3 +413,10 @@ def test_facts_that_cannot_be_stored_are_reported(site) -> None:
     report = run(extract=odd)
     assert len(report.created) == 1 and len(report.problems) == 1
     assert "a.txt: not written: cannot store a object" in report.problems[0]
+
+
+def test_an_empty_seed_folder_is_a_problem(site) -> None:
+    seeds, _, _, run = site
+    report = run()
+    assert not report.ok and "no raw articles (*.txt) in" in report.problems[0]
+    assert str(seeds) in report.problems[0]
