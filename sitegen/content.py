@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,9 +42,8 @@ FACT_FIELDS = (
     "summary_ar",
 )
 BODY_FIELD = "body_ar"
-TRACKED_FIELDS = (*FACT_FIELDS, BODY_FIELD)
-# Written by translate or editors; ingest never touches them.
-ENGLISH_FIELDS = ("title_en", "title_en_meta", "summary_en", "summary_en_meta")
+# The documented key order. Keys ingest does not own (English fields written by
+# translate or editors, keys an editor added) are copied through untouched.
 KEY_ORDER = (
     "slug",
     "source",
@@ -290,9 +289,13 @@ class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.Saf
 _FastLoader.yaml_implicit_resolvers = frontmatter._Loader.yaml_implicit_resolvers
 
 
-def read_document(path: Path) -> Document:
-    """A content file without line numbers, fast (libyaml); errors go through frontmatter."""
-    return parse_document(path.read_text(encoding="utf-8"), path)
+def read_document(path: Path, with_lines: bool = False) -> Document:
+    """A content file read fast (libyaml); every problem is a located ContentError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(path, None, f"not UTF-8 text: {exc.reason}") from exc
+    return parse_document(text, path, with_lines)
 
 
 def parse_document(text: str, path: Path, with_lines: bool = False) -> Document:
@@ -320,9 +323,9 @@ def article_files(content_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def load_articles(content_dir: Path, reader: Callable[[Path], Document] = frontmatter.read):
+def load_articles(content_dir: Path) -> list[Document]:
     """Every article of `content_dir/articles`, sorted by file name, with line numbers."""
-    return [reader(path) for path in article_files(content_dir)]
+    return [read_document(path, with_lines=True) for path in article_files(content_dir)]
 
 
 def source_of_broken_file(path: Path) -> str | None:

@@ -246,7 +246,7 @@ def _index(content_dir: Path) -> tuple[dict[str, _Existing], set[str]]:
         taken.add(path.stem)
         try:
             doc = content.read_document(path)
-        except (ContentError, UnicodeDecodeError) as exc:
+        except ContentError as exc:
             source = content.source_of_broken_file(path)
             if source:
                 index[source] = _Existing(path, None, str(exc))
