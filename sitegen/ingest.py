@@ -332,14 +332,23 @@ class _Progress:
             self.stream.flush()
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def format_report(report: Report) -> str:
     """The end-of-run summary editors read."""
-    total = len(report.created) + len(report.updated) + len(report.unchanged)
+    new, updated = len(report.created), len(report.updated)
+    edits = sum(map(len, report.kept.values()))
+    counts = [
+        f"{_count(edits, 'edit')} kept in {_count(len(report.kept), 'file')}",
+        _count(len(report.unknown), "unknown official"),
+        _count(len(report.vanished), "vanished seed"),
+        _count(len(report.problems), "problem"),
+    ]
     lines = [
-        f"ingest: {total} articles: {len(report.created)} new, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged; {sum(map(len, report.kept.values()))} edits kept "
-        f"in {len(report.kept)} files; {len(report.unknown)} unknown officials; "
-        f"{len(report.vanished)} vanished seeds; {len(report.problems)} problems"
+        f"ingest: {_count(new + updated, 'article')} written ({new} new, {updated} updated), "
+        f"{len(report.unchanged)} unchanged; " + "; ".join(counts)
     ]
     for path, fields in sorted(report.kept.items()):
         lines.append(f"  kept edits: {path}: {', '.join(fields)}")

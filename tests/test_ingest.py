@@ -327,7 +327,8 @@ def test_cli_summary_and_exit_code(tmp_path: Path, monkeypatch, capsys) -> None:
     out, err = capsys.readouterr()
     assert code == 1
     assert "empty.txt" in err and "empty file" in err
-    assert "ingest: 1 articles: 1 new" in out and "1 problems" in out
+    assert "ingest: 1 article written (1 new, 0 updated), 0 unchanged" in out
+    assert "1 problem" in out
     (seeds / "empty.txt").unlink()
     code = main(["ingest", str(seeds), "--content", str(tmp_path / "content")])
     assert code == 0 and "1 unchanged" in capsys.readouterr().out
