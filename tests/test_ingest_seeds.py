@@ -56,3 +56,12 @@ def test_forced_reextraction_gives_the_same_files(ingested) -> None:
     report = ingest([content_dir.parent / "seeds"], content_dir, today=TODAY, force=True)
     assert report.extracted == len(before) and not report.kept
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_the_site_model_loads_what_ingest_wrote(ingested) -> None:
+    from sitegen.site import load_site
+
+    content_dir, _ = ingested
+    site = load_site(content_dir)
+    assert len(site.articles) == len(list(SEEDS.glob("*.txt")))
+    assert "abdellatif-hammouchi" in site.officials
