@@ -9,6 +9,7 @@ when one is known.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,12 +42,12 @@ class Settings:
     def with_base_url(self, base_url: str | None) -> Settings:
         return self if not base_url else replace(self, base_url=normalize_base_url(base_url))
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """The path part of the base URL, always starting and ending with '/'."""
         return normalize_base_url(urlsplit(self.base_url).path or "/")
 
-    @property
+    @cached_property
     def is_absolute(self) -> bool:
         return bool(urlsplit(self.base_url).scheme)
 

@@ -12,6 +12,9 @@ from typing import Any
 from sitegen.site import Article, Event, Person, Site
 
 CONTEXT = "https://schema.org"
+# The timeline's ItemList names the newest events only: structured data for
+# thousands of events would outweigh the page it describes.
+TIMELINE_ITEMS = 50
 
 
 def for_page(site: Site, presenter: Any, kind: str, key: str | None) -> dict | None:
@@ -116,7 +119,7 @@ def _timeline_page(site: Site, L: Any, _key: str | None) -> dict:
         "@type": "ItemList",
         "itemListElement": [
             {"@type": "ListItem", "position": i + 1, "item": event(L, e)}
-            for i, e in enumerate(site.events)
+            for i, e in enumerate(site.events[:TIMELINE_ITEMS])
         ],
     }
 
