@@ -100,3 +100,9 @@ def test_results_lead_to_existing_pages(page: Page, site: Site, language: str, q
 def test_query_in_address_searches_at_once(page: Page, site: Site) -> None:
     page.goto(site.url + "ar/search/?q=" + "وحموشي")
     expect(page.locator(RESULT_LINK).first).to_be_visible(timeout=10_000)
+
+
+def test_english_search_ignores_accents(page: Page, site: Site) -> None:
+    """Readers type "Sanchez" for "Sánchez"."""
+    plain = _search(page, site, "en", "Sanchez")
+    assert plain and plain == _search(page, site, "en", "Sánchez")
