@@ -102,6 +102,10 @@ def test_language_choice_page(page: Page, site: Site) -> None:
 def test_missing_page_gets_the_404_page(page: Page, site: Site) -> None:
     response = page.goto(site.url + "ar/no-such-page/")
     assert response is not None and response.status == 404
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    contrast = page.evaluate(CONTRAST_JS)
+    assert contrast["failures"] == [], "\n".join(contrast["failures"])
     links = page.locator("a[href]").all()
     assert links, "the 404 page offers no way back"
     for link in links:
