@@ -462,34 +462,46 @@ def _fingerprint(base: str, kind: str, key: str | None, lang: str | None, deps: 
     return digest.hexdigest()[:32]
 
 
-def _article_deps(article: Article) -> list[Article]:
-    return article.event.articles if article.event else [article]
+class _Deps:
+    """Which articles a page's output depends on, beyond templates and registry.
 
+    A page shows its articles, the other reports of their events, and names of
+    officials, places and outlets whose non-registry spelling comes from the
+    first article that named them (their `source`).
+    """
 
-def _with_events(articles: list[Article]) -> list[Article]:
-    """Articles plus every article of their events (the pages show event titles)."""
-    seen: dict[str, Article] = {}
-    for article in articles:
-        for member in _article_deps(article):
-            seen.setdefault(member.slug, member)
-    return [seen[slug] for slug in sorted(seen)]
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._names: dict[str, tuple[Article, ...]] = {}
+
+    def names(self, article: Article) -> tuple[Article, ...]:
+        found = self._names.get(article.slug)
+        if found is None:
+            entities = [self.site.officials.get(r.id or "") for r in article.officials]
+            entities += [self.site.places.get(p.id or "") for p in article.places]
+            entities.append(article.outlet)
+            sources = {e.source.slug: e.source for e in entities if e and e.source}
+            found = self._names[article.slug] = (article, *sources.values())
+        return found
+
+    def of(self, articles: Iterable[Article]) -> list[Article]:
+        seen: dict[str, Article] = {}
+        for article in articles:
+            for member in article.event.articles if article.event else (article,):
+                for dep in self.names(member):
+                    seen.setdefault(dep.slug, dep)
+        return [seen[slug] for slug in sorted(seen)]
 
 
 def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
     """Every page of the site, in both languages, with its fingerprint."""
+    deps = _Deps(site)
     entries: list[tuple[str, str, str, str | None, list[Article]]] = []
     for kind, template, route in LIST_PAGES:
         entries.append((kind, template, route, None, site.articles))
     for article in site.articles:
-        entries.append(
-            (
-                "article",
-                "article.html",
-                route_of(article),
-                article.slug,
-                _with_officials(site, article),
-            )
-        )
+        entry = ("article", "article.html", route_of(article), article.slug, deps.of([article]))
+        entries.append(entry)
     for table, kind in (
         ("officials", "official"),
         ("countries", "country"),
@@ -497,10 +509,12 @@ def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
         ("outlets", "outlet"),
     ):
         for key, entity in getattr(site, table).items():
-            deps = _with_events(entity.articles)
+            shown = list(entity.articles)
             if kind == "official":
-                deps = _with_events(entity.articles + [p.source for p, _ in entity.met if p.source])
-            entries.append((kind, f"{kind}.html", route_of(entity), key, deps))
+                shown += [other.source for other, _ in entity.met if other.source]
+            elif kind == "country":
+                shown += [e.source for e in (*entity.officials, *entity.places) if e.source]
+            entries.append((kind, f"{kind}.html", route_of(entity), key, deps.of(shown)))
     # Both languages of a page side by side: a worker renders shared parts once.
     jobs = [
         PageJob(
@@ -510,34 +524,15 @@ def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
             route,
             kind,
             key,
-            _fingerprint(base_digest, kind, key, lang, deps),
+            _fingerprint(base_digest, kind, key, lang, page_deps),
         )
-        for kind, template, route, key, deps in entries
+        for kind, template, route, key, page_deps in entries
         for lang in site.settings.languages
     ]
     for kind, path in (("root", "index.html"), ("root404", "404.html")):
-        jobs.append(
-            PageJob(
-                path,
-                "root.html",
-                None,
-                "",
-                kind,
-                None,
-                _fingerprint(base_digest, kind, None, None, []),
-            )
-        )
+        fingerprint = _fingerprint(base_digest, kind, None, None, [])
+        jobs.append(PageJob(path, "root.html", None, "", kind, None, fingerprint))
     return jobs
-
-
-def _with_officials(site: Site, article: Article) -> list[Article]:
-    """An article page shows its event's sources and its officials' dossier names."""
-    deps = {a.slug: a for a in _article_deps(article)}
-    for ref in article.officials:
-        person = site.officials.get(ref.id or "")
-        if person is not None and person.source is not None:
-            deps.setdefault(person.source.slug, person.source)
-    return [deps[slug] for slug in sorted(deps)]
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -223,6 +223,7 @@ class Place:
     name_en: str | None
     country: str | None
     articles: list[Article] = field(default_factory=list, repr=False)
+    source: Article | None = field(default=None, repr=False)
 
 
 @dataclass(eq=False)
@@ -232,6 +233,7 @@ class Outlet:
     name_en: str | None
     url: str | None
     articles: list[Article] = field(default_factory=list, repr=False)
+    source: Article | None = field(default=None, repr=False)
 
 
 @dataclass(eq=False)
@@ -522,6 +524,7 @@ def _outlets(registry: Registry, articles: list[Article]) -> dict[str, Outlet]:
                 name_ar=known.name_ar if known else article.outlet_ar,
                 name_en=known.name_en if known else None,
                 url=known.url if known else None,
+                source=None if known else article,
             )
         article.outlet = out[ident]
         out[ident].articles.append(article)
@@ -544,7 +547,7 @@ def _people(registry: Registry, articles: list[Article], settings: Settings) -> 
             person = people.get(ref.id)
             if person is None:
                 person = people[ref.id] = _new_person(ref, registry)
-                person.source = article
+                person.source = article  # non-registry facts come from here
             if not person.articles or person.articles[-1] is not article:
                 person.articles.append(article)
     for person in people.values():
@@ -588,6 +591,7 @@ def _places(registry: Registry, articles: list[Article]) -> dict[str, Place]:
                     name_ar=known.name_ar if known else ref.name_ar,
                     name_en=known.name_en if known else ref.name_en,
                     country=(known.country if known else None) or ref.country,
+                    source=article,
                 )
             places[ref.id].articles.append(article)
     return dict(sorted(places.items()))

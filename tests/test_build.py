@@ -418,3 +418,31 @@ def test_strict_fails_on_warnings_that_a_normal_build_reports(tmp_path: Path) ->
     with pytest.raises(BuildError, match="warning"):
         build(FIXTURE, tmp_path / "strict", strict=True, search=False)
     assert not (tmp_path / "strict").exists()
+
+
+def test_fingerprints_change_only_for_pages_that_show_a_changed_article(tmp_path: Path) -> None:
+    from sitegen.render import plan_pages
+    from sitegen.site import load_site
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    before = {job.path: job.fingerprint for job in plan_pages(load_site(content), "base")}
+    path = content / "articles" / "hammouchi-receives-guardia-civil.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("اللواء", "الجنرال"), "utf-8")
+    after = {job.path: job.fingerprint for job in plan_pages(load_site(content), "base")}
+    assert before.keys() == after.keys()
+    changed = {p for p in before if before[p] != after[p]}
+    for lang in ("ar", "en"):
+        assert {
+            f"{lang}/articles/hammouchi-receives-guardia-civil/index.html",
+            f"{lang}/officials/luis-ballez-benero/index.html",
+            f"{lang}/countries/es/index.html",
+            f"{lang}/timeline/index.html",
+        } <= changed
+        assert f"{lang}/articles/2025-01-29-hammouchi-madrid/index.html" not in changed
+        assert f"{lang}/topics/cybercrime/index.html" not in changed
+        assert f"{lang}/outlets/hommepress/index.html" not in changed
+    same_base = {job.path: job.fingerprint for job in plan_pages(load_site(content), "base")}
+    assert same_base == after
+    other_base = {job.path: job.fingerprint for job in plan_pages(load_site(content), "templates")}
+    assert not set(other_base.items()) & set(after.items())
