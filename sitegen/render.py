@@ -114,7 +114,7 @@ class Presenter:
         self.static_version = static_version
         self.prefix = site.settings.url(f"{lang}/")
         self.env: jinja2.Environment | None = None  # set by the Renderer
-        self._memo: dict[tuple, Markup] = {}
+        self._memo: dict[tuple, Any] = {}
         self._ = i18n.translations(lang).gettext
         self.separator = self._(", ")
         self.untranslated_mark = Markup(
@@ -241,9 +241,13 @@ class Presenter:
 
     # article texts
     def title(self, article: Article) -> Shown:
-        arabic = article.display_title_ar
-        derived = article.title_is_derived
-        return self._localized(arabic, article.title_en, derived)
+        key = ("title", article.slug)
+        if key not in self._memo:
+            shown = self._localized(
+                article.display_title_ar, article.title_en, article.title_is_derived
+            )
+            self._memo[key] = shown
+        return self._memo[key]
 
     def summary(self, article: Article) -> Shown | None:
         if not article.summary_ar and not article.summary_en:
