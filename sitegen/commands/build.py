@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import os
 import shutil
 import sys
 import tempfile
@@ -162,7 +161,7 @@ def atomic_output(out_dir: Path):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    old = tmp.with_name(tmp.name.replace(".new-", ".old-", 1))  # unique, like tmp
     if out_dir.exists():
         out_dir.rename(old)
     tmp.rename(out_dir)
