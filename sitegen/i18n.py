@@ -27,10 +27,18 @@ def catalogue_path(lang: str) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@cache
 def translations(lang: str) -> gettext.GNUTranslations:
-    """The compiled catalogue of `lang`; a missing catalogue is an error, not English."""
+    """The compiled catalogue of `lang`; a missing catalogue is an error, not English.
+
+    Compiled once per version of the file, so a long-running `serve` picks up edits.
+    """
     path = catalogue_path(lang)
+    return _compile(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _compile(path: Path, _mtime: int) -> gettext.GNUTranslations:
+    lang = path.parent.parent.name
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=lang, domain=DOMAIN)
     buffer = io.BytesIO()
