@@ -1,0 +1,244 @@
+"""Benchmark the maintainer's loop at scale: ingest, cold build, rebuilds, serve.
+
+    uv run python benchmarks/bench_site.py [--n 10000] [--out /dev/shm/sitegen-bench]
+                                           [--no-search] [--reuse] [--no-serve]
+
+Makes N raw articles with ../shared/bench/make_articles.py, then runs each
+step as its own `sitegen` process and prints, per step: articles/s, pages
+rendered, wall seconds and peak memory. Peak memory is given twice: the
+largest single process (ru_maxrss from wait4, which covers the forked render
+workers one by one) and the whole process tree (the sum of proportional set
+sizes, sampled every 20 ms, so shared pages of forked workers count once).
+
+Steps: ingest; cold build (no cache, no output); no-change rebuild; a
+one-article change from the command line; the same change inside a running
+`sitegen serve` (time from saving the file to the rebuild being done, which
+includes the watcher's polling interval). Write to a RAM-backed folder: on
+disk, deleting and rewriting 20,000 files makes each following run slower.
+
+Targets at N = 10,000 on 2 cores: ingest >= 300 articles/s; cold build <= 8 s;
+no-change and one-article rebuilds <= 1 s; peak memory <= 800 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATOR = REPO.parent / "shared" / "bench" / "make_articles.py"
+TODAY = "2026-11-23"
+SITEGEN = [sys.executable, "-m", "sitegen.cli"]
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    maxrss_mb: float
+    tree_mb: float
+    pages: str = ""
+    rate: str = ""
+    output: str = ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="number of articles")
+    parser.add_argument("--out", type=Path, default=Path("/dev/shm/sitegen-bench"))
+    parser.add_argument("--no-search", action="store_true", help="build without the search index")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse corpus and content of a past run"
+    )
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve step")
+    parser.add_argument("--jobs", type=int, default=None, help="render processes")
+    args = parser.parse_args()
+    steps = run_all(args)
+    print(table(steps, args.n))
+    return 0
+
+
+def run_all(args: argparse.Namespace) -> list[Step]:
+    out: Path = args.out
+    raw, content, public, cache = out / "raw", out / "content", out / "public", out / "cache"
+    steps: list[Step] = []
+    if not (args.reuse and content.is_dir()):
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        subprocess.run(
+            [sys.executable, str(GENERATOR), "--n", str(args.n), "--out", str(raw)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        shutil.copytree(REPO / "content" / "registry", content / "registry")
+        shutil.copy(REPO / "content" / "site.yaml", content / "site.yaml")
+        step = measure("ingest", ["ingest", str(raw), "--content", str(content), "--today", TODAY])
+        step.rate = f"{args.n / step.seconds:.0f} articles/s"
+        steps.append(step)
+    shutil.rmtree(public, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    build = ["build", "--content", str(content), "--out", str(public), "--cache", str(cache)]
+    build += ["--no-search"] if args.no_search else []
+    build += ["--jobs", str(args.jobs)] if args.jobs else []
+    for name in ("cold build", "no-change rebuild"):
+        steps.append(_build_step(name, build, args.n))
+    edited = _edit_one(content, "تعديل أول للاختبار")
+    steps.append(_build_step("one-article change", build, args.n))
+    if not args.no_serve:
+        steps.append(serve_step(build[1:], edited, args.no_search))
+    return steps
+
+
+def _build_step(name: str, command: list[str], n: int) -> Step:
+    step = measure(name, command)
+    match = re.search(r"built (\d+) pages(?: \((\d+) rendered\))?", step.output)
+    if match:
+        step.pages = f"{match.group(2) or match.group(1)} of {match.group(1)}"
+    step.rate = f"{n / step.seconds:.0f} articles/s"
+    return step
+
+
+def _edit_one(content: Path, text: str) -> Path:
+    """Append a sentence to the body of one article (the middle one, by name)."""
+    files = sorted((content / "articles").glob("*.md"))
+    path = files[len(files) // 2]
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+    stamp = time.time_ns() - 5 * 10**9  # older than the cache's racy window
+    os.utime(path, ns=(stamp, stamp))
+    return path
+
+
+# --- measuring one process ----------------------------------------------------------------
+
+
+def measure(name: str, command: list[str]) -> Step:
+    """Run `sitegen COMMAND`, with wall time, ru_maxrss and sampled tree PSS."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        SITEGEN + command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    output = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{name}: sitegen {' '.join(command)} failed ({proc.returncode})")
+    return Step(name, seconds, usage.ru_maxrss / 1024, sampler.peak_mb, output=output)
+
+
+class TreeSampler(threading.Thread):
+    """Peak total PSS of a process and its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak_mb = max(self.peak_mb, sum(map(_pss_mb, _tree(self.pid))))
+            time.sleep(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            children = Path(f"/proc/{pids[i]}/task/{pids[i]}/children").read_text().split()
+        except OSError:
+            children = []
+        pids += [int(c) for c in children]
+        i += 1
+    return pids
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+# --- the same edit inside `sitegen serve` ------------------------------------------------------
+
+
+def serve_step(build_args: list[str], edited: Path, no_search: bool) -> Step:
+    """Seconds from saving a file to `sitegen serve` having rebuilt the site."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    options = dict(zip(build_args[::2], build_args[1::2], strict=False))
+    command = [*SITEGEN, "serve", "--port", str(port), "--content", options["--content"]]
+    command += ["--out", options["--out"], "--cache", options["--cache"], "--base-url", "/"]
+    command += ["--no-search"] if no_search else []
+    proc = subprocess.Popen(
+        command, cwd=REPO, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    try:
+        _read_until(proc, "serve: http")
+        time.sleep(1.0)  # the watcher's first scan records every file
+        text = edited.read_text(encoding="utf-8") + "\nتعديل ثان للاختبار\n"
+        saved = time.perf_counter()
+        edited.write_text(text, encoding="utf-8")
+        line = _read_until(proc, "serve: rebuilt in")
+        seconds = time.perf_counter() - saved
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        sampler.stop()
+    match = re.search(r"rebuilt in ([\d.]+) s: (\d+) of (\d+)", line)
+    step = Step("one change in serve", seconds, 0.0, sampler.peak_mb)
+    if match:
+        step.pages = f"{match.group(2)} of {match.group(3)}"
+        step.rate = f"rebuild {match.group(1)} s"
+    return step
+
+
+def _read_until(proc: subprocess.Popen, marker: str) -> str:
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if marker in line:
+            return line
+    raise SystemExit(f"sitegen serve ended before '{marker}'")
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def table(steps: list[Step], n: int) -> str:
+    rows = [
+        f"N = {n} articles, {os.cpu_count()} cores",
+        "| step | wall s | rate | pages rendered | max RSS MB | tree PSS MB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for s in steps:
+        rss = f"{s.maxrss_mb:.0f}" if s.maxrss_mb else "-"
+        rows.append(
+            f"| {s.name} | {s.seconds:.2f} | {s.rate} | {s.pages} | {rss} | {s.tree_mb:.0f} |"
+        )
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
