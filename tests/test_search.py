@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -98,6 +100,27 @@ def test_index_builds_inside_a_running_event_loop(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, build_from_a_coroutine()).result()
     assert (tmp_path / "en" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def _fragments(bundle: Path) -> dict[str, dict]:
+    """Pagefind's stored records by URL (gzipped JSON after a signature)."""
+    out = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        out[record["url"]] = record
+    return out
+
+
+def test_records_keep_originals_as_meta_and_index_normalised_text(tmp_path: Path) -> None:
+    hostile = 'عنوان <script>alert("x")</script>, مع: فاصلة'
+    docs = [SearchDocument("/ar/articles/x/", "ar", hostile, "والكتب وحموشي", "مقتطف: <b>أ</b>")]
+    build_search_index(tmp_path, docs)
+    record = _fragments(tmp_path / "ar" / "pagefind")["/ar/articles/x/"]
+    assert record["meta"]["title"] == hostile
+    assert record["meta"]["excerpt"] == "مقتطف: <b>أ</b>"
+    assert {"كتب", "حموشي"} <= set(re.findall(r"\w+", record["content"]))
+    assert "<script>" not in record["content"]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
