@@ -41,8 +41,11 @@ def _iso_date(value: str) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     from sitegen.ingest import format_report, ingest
 
+    # On a terminal, clear the live progress line before a problem is printed.
+    clear = "\r\033[K" if sys.stderr.isatty() else ""
+
     def show(message: str) -> None:
-        print(f"ingest: {message}", file=sys.stderr)
+        print(f"{clear}ingest: {message}", file=sys.stderr)
 
     report = ingest(
         args.seeds,
