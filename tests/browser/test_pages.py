@@ -76,9 +76,10 @@ def test_axe_finds_no_violation(page: Page, site: Site, kind: str, language: str
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("kind", PAGE_KINDS)
-def test_arabic_text_contrast(page: Page, site: Site, kind: str) -> None:
-    _open(page, site, site.path_of(kind, "ar"))
+@pytest.mark.parametrize(("kind", "language"), PAGES)
+def test_text_contrast(page: Page, site: Site, kind: str, language: str) -> None:
+    """Needed for Arabic, where axe cannot judge; on English pages it backs axe up."""
+    _open(page, site, site.path_of(kind, language))
     result = page.evaluate(CONTRAST_JS)
     assert result["checked"] > 0
     assert result["failures"] == [], "\n".join(result["failures"])
