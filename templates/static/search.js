@@ -80,6 +80,10 @@
         var initial = new URLSearchParams(window.location.search).get("q");
         if (initial) ui.triggerSearch(initial);
         box.dataset.ready = "true";
+      })
+      .catch(function (error) {
+        box.dataset.ready = "error"; // the noscript advice is the reader's way round
+        console.error("search unavailable:", error);
       });
   }
 
