@@ -97,7 +97,7 @@ def build(
 
     started = time.perf_counter()
     templates_dir = Path(templates_dir or render.TEMPLATES_DIR)
-    try:
+    with build_errors():
         settings = load_settings(content_dir).with_base_url(base_url)
         warnings = _validate(content_dir, strict)
         site = load_site(content_dir, settings)
@@ -109,13 +109,20 @@ def build(
             publish_extras(renderer, jobs, tmp)
             if search:
                 publish_search(renderer, tmp)
+    return BuildResult(Path(out_dir), pages, time.perf_counter() - started, warnings)
+
+
+@contextmanager
+def build_errors():
+    """Turn content, template and publishing errors into one BuildError that says where."""
+    try:
+        yield
     except ContentError as exc:
         raise BuildError(str(exc)) from exc
     except BuildError:
         raise
     except Exception as exc:  # a template or publishing error: say where, keep public/
         raise BuildError(_describe(exc)) from exc
-    return BuildResult(Path(out_dir), pages, time.perf_counter() - started, warnings)
 
 
 def _validate(content_dir: Path, strict: bool) -> list[str]:
