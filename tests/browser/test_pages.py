@@ -115,3 +115,23 @@ def test_missing_page_gets_the_404_page(page: Page, site: Site) -> None:
             continue
         target = page.request.get(link.evaluate("a => a.href"))
         assert target.ok, f"404 page links to {href}, which is {target.status}"
+
+
+SKIP_LINK_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="templates/static/site.css .skip sits at -3rem, less than its Arabic height "
+    "(line-height 1.9): its bottom 2 px show on every Arabic page; reported to the lead",
+)
+
+
+@pytest.mark.parametrize("language", [pytest.param("ar", marks=SKIP_LINK_BUG), "en"])
+def test_skip_link_hidden_until_keyboard_focus(page: Page, site: Site, language: str) -> None:
+    """The first Tab reaches a visible "skip to content" link, unseen before."""
+    page.set_viewport_size({"width": 360, "height": 640})
+    _open(page, site, site.path_of("article", language))
+    skip = page.locator("a[href='#main']").first
+    assert skip.bounding_box()["y"] + skip.bounding_box()["height"] <= 0, "shows before focus"
+    page.keyboard.press("Tab")
+    assert skip.evaluate("a => a === document.activeElement")
+    box = skip.bounding_box()
+    assert box["y"] >= 0 and box["height"] > 0, "not visible when focused"
