@@ -182,3 +182,16 @@ def test_cache_folder_is_an_option(content: Path, tmp_path: Path) -> None:
     build(content, tmp_path / "public", search=False, cache_dir=elsewhere)
     assert list(elsewhere.glob("out-*.pickle")) and list(elsewhere.glob("content-*.pickle"))
     assert Path(".sitegen-cache") == incremental.DEFAULT_CACHE
+
+
+def test_parallel_checks_equal_serial(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.registry import load_registry
+
+    registry = load_registry(content)
+    path = content / "articles" / f"{EDITED}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("countries:", "countries: [xx]\nc:"))
+    names = [str(p) for p in sorted((content / "articles").glob("*.md"))]
+    serial = incremental.check_files(names, registry)
+    monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 2)
+    assert incremental.check_files(names, registry) == serial
+    assert any(serial)
