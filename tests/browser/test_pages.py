@@ -86,11 +86,6 @@ def test_text_contrast(page: Page, site: Site, kind: str, language: str) -> None
     assert result["unknown"] == [], f"text on a background image: {result['unknown']}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/root.html gives the choice page no <h1> (axe page-has-heading-one): "
-    "reported to the lead; remove this mark once the template has one",
-)
 def test_language_choice_page(page: Page, site: Site) -> None:
     _open(page, site, "")
     links = page.locator("a[hreflang]").all()
@@ -117,14 +112,7 @@ def test_missing_page_gets_the_404_page(page: Page, site: Site) -> None:
         assert target.ok, f"404 page links to {href}, which is {target.status}"
 
 
-SKIP_LINK_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="templates/static/site.css .skip sits at -3rem, less than its Arabic height "
-    "(line-height 1.9): its bottom 2 px show on every Arabic page; reported to the lead",
-)
-
-
-@pytest.mark.parametrize("language", [pytest.param("ar", marks=SKIP_LINK_BUG), "en"])
+@pytest.mark.parametrize("language", ["ar", "en"])
 def test_skip_link_hidden_until_keyboard_focus(page: Page, site: Site, language: str) -> None:
     """The first Tab reaches a visible "skip to content" link, unseen before."""
     page.set_viewport_size({"width": 360, "height": 640})
