@@ -28,6 +28,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
@@ -361,9 +362,18 @@ class Builder:
         self.workers = workers
         self.search = search
         self._cache: ContentCache | None = None
+        # Deferred search (serve): pages first, the index a moment later.
+        self.defer_search = False
+        self._lock = threading.RLock()  # one build or index swap at a time
+        self._pending: dict[str, list[dict]] = {}  # language -> records not indexed yet
+        self._generation = 0  # bumped by clean builds, which index everything
 
     def build(self) -> Outcome:
         """Bring the output folder up to date; raise ContentError or any render error."""
+        with self._lock:
+            return self._build()
+
+    def _build(self) -> Outcome:
         from sitegen import render
         from sitegen.settings import load_settings
 
@@ -452,6 +462,8 @@ class Builder:
         from sitegen.publish import publish_extras
 
         new.invalidate()
+        self._pending.clear()
+        self._generation += 1
         with atomic_output(self.out_dir) as tmp:
             render.write_pages(renderer, jobs, tmp, self.workers)
             publish_extras(renderer, jobs, tmp)
@@ -469,6 +481,12 @@ class Builder:
         todo = [job for job in jobs if old.pages.get(job.path) != job.fingerprint]
         gone = sorted(set(old.pages) - set(new.pages))
         search = {lang: d for lang, d in docs.items() if old.search.get(lang) != new.search[lang]}
+        for lang in set(self._pending) - set(search):
+            del self._pending[lang]  # back to what the index holds: nothing to redo
+        if self.defer_search and search:
+            self._pending.update(search)  # the index keeps its old digest until swapped
+            new.search.update({lang: old.search.get(lang, "") for lang in search})
+            search = {}
         extras = old.extras != new.extras
         staging = Path(
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.stage-", dir=self.out_dir.parent)
@@ -494,6 +512,43 @@ class Builder:
             len(todo), len(jobs), len(gone), new.warnings, False, extras, bool(search)
         )
         return outcome
+
+    @property
+    def search_pending(self) -> bool:
+        return bool(self._pending)
+
+    def index_pending(self) -> list[str]:
+        """Index the records deferred by the last builds; swap in what is still current."""
+        with self._lock:
+            pending, generation = dict(self._pending), self._generation
+        if not pending:
+            return []
+        prefix = f".{self.out_dir.name}.search-"
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir.parent))
+        try:
+            for docs in pending.values():
+                _write_search(staging, docs)
+            return self._swap_search(staging, pending, generation)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _swap_search(self, staging: Path, done: dict[str, list[dict]], generation: int):
+        """Move finished bundles into the output unless a newer build superseded them."""
+        with self._lock:
+            if generation != self._generation:
+                return []
+            manifest = Manifest.load(self.cache_dir, self.out_dir)
+            swapped = []
+            for lang, docs in done.items():
+                if self._pending.get(lang) is not docs:
+                    continue  # edited again meanwhile: the newer records come next
+                _swap_dir(staging / lang / "pagefind", self.out_dir / lang / "pagefind")
+                manifest.search[lang] = _digest(docs)
+                del self._pending[lang]
+                swapped.append(lang)
+            if swapped and manifest.matches(self.out_dir, manifest.env):
+                manifest.save()
+            return swapped
 
 
 def _same_stats(old: dict[str, Stat], new: dict[str, Stat]) -> bool:

@@ -13,6 +13,7 @@ live-reloads too, so fixing the mistake brings the site back without a restart.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,7 @@ class Rebuilder:
         self.builder = builder
         self.state = state
         self.log = log
+        self._indexer: threading.Thread | None = None
 
     def __call__(self) -> bool:
         from sitegen.commands.build import BuildError, _describe
@@ -92,7 +94,30 @@ class Rebuilder:
             file=self.log,
             flush=True,
         )
+        self._index_later()
         return True
+
+    def _index_later(self) -> None:
+        """Re-index search in the background: the page reloads without waiting for it."""
+        if not self.builder.search_pending:
+            return
+        if self._indexer is not None and self._indexer.is_alive():
+            return  # it picks up the newer records when it is done
+        self._indexer = threading.Thread(target=self._index, daemon=True)
+        self._indexer.start()
+
+    def _index(self) -> None:
+        while self.builder.search_pending:
+            started = time.perf_counter()
+            try:
+                languages = self.builder.index_pending()
+            except Exception as exc:  # the pages are fine; say why search lags
+                print(f"serve: search index failed: {exc}", file=self.log, flush=True)
+                return
+            seconds = time.perf_counter() - started
+            if languages:
+                done = ", ".join(languages)
+                print(f"serve: search index ({done}) updated in {seconds:.2f} s", file=self.log)
 
     def _failed(self, message: str) -> bool:
         self.state.error = message
@@ -134,6 +159,7 @@ def serve(
     state = State()
     rebuild = Rebuilder(builder, state)
     rebuild()
+    builder.defer_search = True  # after the first build, pages never wait for search
     server = Server()
     server.SFH = _handler(state)
     server.watch(str(builder.content_dir), rebuild)

@@ -195,3 +195,38 @@ def test_parallel_checks_equal_serial(content: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 2)
     assert incremental.check_files(names, registry) == serial
     assert any(serial)
+
+
+def test_deferred_search_catches_up_to_a_clean_build(content: Path, tmp_path: Path) -> None:
+    """`serve` renders pages first and swaps the re-made search index in afterwards."""
+    _age_all(content)
+    builder = _builder(content, tmp_path, search=True)
+    builder.build()
+    builder.defer_search = True
+    bundle = tmp_path / "public" / "en" / "pagefind"
+    before = _tree(bundle)
+    _touch_edit(content / "articles" / f"{EDITED}.md", "title_ar: ", "title_ar: عاجل ")
+    outcome = builder.build()
+    assert outcome.pages > 0 and not outcome.search and builder.search_pending
+    assert _tree(bundle) == before
+    assert "ar" in builder.index_pending()  # the Arabic title changed
+    assert not builder.search_pending
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=True)
+    again = _builder(content, tmp_path, search=True).build()
+    assert (again.pages, again.search) == (0, False)
+
+
+def test_deferred_search_forgets_an_undone_edit(content: Path, tmp_path: Path) -> None:
+    _age_all(content)
+    builder = _builder(content, tmp_path, search=True)
+    builder.build()
+    builder.defer_search = True
+    path = content / "articles" / f"{EDITED}.md"
+    good = path.read_text(encoding="utf-8")
+    _touch_edit(path, "title_ar: ", "title_ar: عاجل ")
+    builder.build()
+    path.write_text(good, encoding="utf-8")
+    _age(path)
+    builder.build()
+    assert not builder.search_pending
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=True)
