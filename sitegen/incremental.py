@@ -362,6 +362,7 @@ class Builder:
         self.workers = workers
         self.search = search
         self._cache: ContentCache | None = None
+        self._registry_cache: tuple[str, Any] | None = None
         # Deferred search (serve): pages first, the index a moment later.
         self.defer_search = False
         self._lock = threading.RLock()  # one build or index swap at a time
@@ -391,6 +392,15 @@ class Builder:
             cache.save()
         return outcome
 
+    def _registry(self) -> Any:
+        """The registry, read again only when its files changed (kept while serving)."""
+        from sitegen.registry import load_registry
+
+        digest = registry_digest(self.content_dir)
+        if self._registry_cache is None or self._registry_cache[0] != digest:
+            self._registry_cache = (digest, load_registry(self.content_dir))
+        return self._registry_cache[1]
+
     def _content_cache(self) -> ContentCache:
         if self._cache is None:
             self._cache = ContentCache.load(self.cache_dir, self.content_dir)
@@ -410,10 +420,9 @@ class Builder:
 
     def _rebuild(self, settings, templates_dir, env, manifest, cache, stats) -> Outcome:
         from sitegen import render
-        from sitegen.registry import load_registry
         from sitegen.site import build_site
 
-        registry = load_registry(self.content_dir)
+        registry = self._registry()
         warnings = self._validate(registry, cache, stats)
         site = build_site(settings, registry, read_site_articles(cache, stats))
         renderer = render.Renderer(site, templates_dir)

@@ -230,3 +230,15 @@ def test_deferred_search_forgets_an_undone_edit(content: Path, tmp_path: Path) -
     builder.build()
     assert not builder.search_pending
     _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=True)
+
+
+def test_registry_edit_in_a_long_running_builder(content: Path, tmp_path: Path) -> None:
+    """The builder `serve` keeps alive reads the registry again when it changes."""
+    builder = _builder(content, tmp_path)
+    builder.build()
+    topics = content / "registry" / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("en: Terrorism", "en: Terror"))
+    assert builder.build().clean
+    page = (tmp_path / "public" / "en" / "topics" / "index.html").read_text(encoding="utf-8")
+    assert "Terror" in page and "Terrorism" not in page
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
