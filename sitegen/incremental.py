@@ -401,6 +401,12 @@ class Builder:
             self._registry_cache = (digest, load_registry(self.content_dir))
         return self._registry_cache[1]
 
+    def warm(self) -> None:
+        """Load the content cache and the registry now (serve, before the first edit)."""
+        with self._lock:
+            self._content_cache()
+            self._registry()
+
     def _content_cache(self) -> ContentCache:
         if self._cache is None:
             self._cache = ContentCache.load(self.cache_dir, self.content_dir)

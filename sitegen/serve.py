@@ -12,6 +12,7 @@ live-reloads too, so fixing the mistake brings the site back without a restart.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ import jinja2
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 
+from sitegen.frontmatter import ContentError
 from sitegen.incremental import Builder
 
 ERROR_TEMPLATE = Path(__file__).resolve().parent / "serve_error.html"
@@ -77,7 +79,6 @@ class Rebuilder:
 
     def __call__(self) -> bool:
         from sitegen.commands.build import BuildError, _describe
-        from sitegen.frontmatter import ContentError
 
         started = time.perf_counter()
         try:
@@ -160,6 +161,10 @@ def serve(
     rebuild = Rebuilder(builder, state)
     rebuild()
     builder.defer_search = True  # after the first build, pages never wait for search
+    # The first edit should not pay for reading the cache; with a broken
+    # registry the failed build has already said where.
+    with contextlib.suppress(ContentError, OSError, ValueError):
+        builder.warm()
     server = Server()
     server.SFH = _handler(state)
     server.watch(str(builder.content_dir), rebuild)
