@@ -94,15 +94,21 @@ class ContentCache:
 
     @classmethod
     def load(cls, cache_dir: Path, content_dir: Path) -> ContentCache:
+        """The cache of `content_dir`; empty when the code that made it has changed.
+
+        Entries hold pickled `site.Article`s: after an edit to the code their
+        class may have other fields, so they are not trusted across versions.
+        """
         path = Path(cache_dir) / f"content-{_key(content_dir)}.pickle"
         data = _load_pickle(path)
+        if data.get("code") != package_digest():
+            return cls(path, dirty=True)
         return cls(path, data.get("entries", {}), data.get("validation_env", ""))
 
     def save(self) -> None:
         if self.dirty:
-            _save_pickle(
-                self.path, {"entries": self.entries, "validation_env": self.validation_env}
-            )
+            data = {"entries": self.entries, "validation_env": self.validation_env}
+            _save_pickle(self.path, {**data, "code": package_digest()})
             self.dirty = False
 
     def entry(self, path: Path, stat: Stat) -> Entry:

@@ -242,3 +242,14 @@ def test_registry_edit_in_a_long_running_builder(content: Path, tmp_path: Path) 
     page = (tmp_path / "public" / "en" / "topics" / "index.html").read_text(encoding="utf-8")
     assert "Terror" in page and "Terrorism" not in page
     _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+
+
+def test_content_cache_is_dropped_when_the_code_changes(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age_all(content)
+    _builder(content, tmp_path).build()
+    cache = incremental.ContentCache.load(tmp_path / "cache", content)
+    assert cache.entries
+    monkeypatch.setattr(incremental, "package_digest", lambda: "another version")
+    assert not incremental.ContentCache.load(tmp_path / "cache", content).entries
