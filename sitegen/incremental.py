@@ -648,19 +648,13 @@ def build_with_cache(
     search: bool = True,
 ):
     """`commands.build.build` with the cache: same result, same errors, less work."""
-    from sitegen.commands.build import BuildError, BuildResult, _describe
+    from sitegen.commands.build import BuildResult, build_errors
 
     started = time.perf_counter()
     builder = Builder(
         content_dir, out_dir, cache_dir, base_url, strict, templates_dir, workers, search
     )
-    try:
+    with build_errors():
         outcome = builder.build()
-    except ContentError as exc:
-        raise BuildError(str(exc)) from exc
-    except BuildError:
-        raise
-    except Exception as exc:  # a template or publishing error: say where, keep public/
-        raise BuildError(_describe(exc)) from exc
     seconds = time.perf_counter() - started
     return BuildResult(Path(out_dir), outcome.total, seconds, outcome.warnings, outcome.pages)

@@ -78,15 +78,14 @@ class Rebuilder:
         self._indexer: threading.Thread | None = None
 
     def __call__(self) -> bool:
-        from sitegen.commands.build import BuildError, _describe
+        from sitegen.commands.build import BuildError, build_errors
 
         started = time.perf_counter()
-        try:
-            outcome = self.builder.build()
-        except (BuildError, ContentError) as exc:
+        try:  # content, template or publishing error: keep serving, say where
+            with build_errors():
+                outcome = self.builder.build()
+        except BuildError as exc:
             return self._failed(str(exc))
-        except Exception as exc:  # a template error: keep serving, say where
-            return self._failed(_describe(exc))
         self.state.error = None
         seconds = time.perf_counter() - started
         print(

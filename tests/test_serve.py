@@ -164,3 +164,22 @@ def test_page_reloads_shows_error_and_recovers(server, content: Path, page) -> N
     path.write_text(good, encoding="utf-8")
     expect(page.locator("main")).to_contain_text("4242", timeout=WAIT_MS)
     expect(page.locator("#sitegen-error")).to_have_count(0)
+
+
+def test_template_error_names_template_and_line(content: Path, tmp_path: Path) -> None:
+    from sitegen import render
+
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES_DIR, templates)
+    builder = Builder(content, tmp_path / "out", tmp_path / "c", templates_dir=templates)
+    builder.search = False
+    state = State()
+    rebuild = Rebuilder(builder, state, log=open(os.devnull, "w"))  # noqa: SIM115
+    assert rebuild()
+    about = templates / "about.html"
+    good = about.read_text(encoding="utf-8")
+    about.write_text("{% if %}\n" + good, encoding="utf-8")
+    assert not rebuild()
+    assert "about.html:1" in (state.error or "")
+    about.write_text(good, encoding="utf-8")
+    assert rebuild() and state.error is None
