@@ -171,18 +171,58 @@ def word_tokenize(text: str) -> list[str]:
     return tokens
 
 
+# word (whitespace-free) -> its tokens as (text, norm, start in word, end in word)
+_WORD_TOKENS: dict[str, tuple[tuple[str, str, int, int], ...]] = {}
+_WORD_TOKENS_MAX = 200_000
+_new_token = object.__new__
+_SET_TEXT, _SET_NORM, _SET_START, _SET_END = (
+    Token.__dict__[name].__set__ for name in ("text", "norm", "start", "end")
+)
+
+
+def _word_tokens(word: str) -> tuple[tuple[str, str, int, int], ...]:
+    """`word_tokenize` of one whitespace-free word, each token normalised, with offsets.
+
+    Every step is local to the word: simple_word_tokenize splits a word into
+    consecutive pieces, and normalisation maps characters one by one (a
+    token's lower-casing cannot see past the word), so the result is cached.
+    """
+    pieces = [word] if _PLAIN_WORD.fullmatch(word) else simple_word_tokenize(word)
+    out = []
+    offset = 0
+    for piece in pieces:
+        start = word.find(piece, offset)
+        if start < 0:  # never: the pieces are consecutive parts of the word
+            start = offset
+        offset = start + len(piece)
+        out.append((piece, normalize_prepared(piece), start, offset))
+    return tuple(out)
+
+
 def tokenize(text: str) -> list[Token]:
-    """Tokens of `text` (already `normalize_unicode`d) with offsets, normalised in one pass."""
-    raw = word_tokenize(text)
-    norms = normalize_prepared("\n".join(raw)).split("\n")
-    if len(norms) != len(raw):  # a normaliser merged lines: fall back per token
-        norms = [normalize_prepared(tok) for tok in raw]
+    """Tokens of `text` (already `normalize_unicode`d) with offsets, normalised.
+
+    Words repeat across articles, so each distinct word is split and
+    normalised once (cached); only the offsets are computed per article.
+    """
+    cache = _WORD_TOKENS
+    if len(cache) > _WORD_TOKENS_MAX:
+        cache.clear()
     tokens: list[Token] = []
+    append = tokens.append
+    find = text.find
     pos = 0
-    for tok, norm in zip(raw, norms, strict=True):
-        start = text.find(tok, pos)
-        if start < 0:
-            start = pos
-        pos = start + len(tok)
-        tokens.append(Token(tok, norm, start, pos))
+    for word in text.split():
+        pieces = cache.get(word)
+        if pieces is None:
+            pieces = cache[word] = _word_tokens(word)
+        base = find(word, pos)
+        pos = base + len(word)
+        for piece, norm, start, end in pieces:
+            token = _new_token(Token)
+            _SET_TEXT(token, piece)
+            _SET_NORM(token, norm)
+            _SET_START(token, base + start)
+            _SET_END(token, base + end)
+            append(token)
     return tokens
