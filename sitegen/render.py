@@ -30,6 +30,19 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = "static"
 PARALLEL_MIN_JOBS = 400
 CHUNK = 64
+# A listing (the timeline, a country's, topic's, outlet's or official's reports)
+# longer than this is split: its page shows the latest items and links to one
+# page per year, so no page lists thousands of items and a one-article change
+# re-renders one year's page instead of every report of the dossier.
+SPLIT_FROM = 300
+LATEST = 10
+ENTITY_TABLES = {
+    "official": "officials",
+    "country": "countries",
+    "topic": "topics",
+    "outlet": "outlets",
+}
+UNDATED = "undated"
 
 # (kind, template, route of the key) — one page per kind and key, in each language.
 LIST_PAGES = (
@@ -114,6 +127,7 @@ class Presenter:
         self.static_version = static_version
         self.prefix = site.settings.url(f"{lang}/")
         self.env: jinja2.Environment | None = None  # set by the Renderer
+        self.timeline_split = timeline_is_split(site)
         self._memo: dict[tuple, Any] = {}
         self._ = i18n.translations(lang).gettext
         self.separator = self._(", ")
@@ -124,8 +138,18 @@ class Presenter:
         )
 
     # links
+    def route(self, obj: Any) -> str:
+        """The route of an object's page; an event is on its year's page when split."""
+        if isinstance(obj, Event) and self.timeline_split:
+            return f"timeline/{obj.date.year}/#event-{obj.id}"
+        return route_of(obj)
+
+    def undated_url(self) -> str:
+        """Where the timeline lists its undated reports."""
+        return self.url(f"timeline/{UNDATED}/" if self.timeline_split else "timeline/#undated")
+
     def url(self, target: Any = "", lang: str | None = None) -> str:
-        route = target if isinstance(target, str) else route_of(target)
+        route = target if isinstance(target, str) else self.route(target)
         if lang is None or lang == self.lang:
             return self.prefix + route
         return self.settings.url(f"{lang}/{route}")
@@ -137,7 +161,7 @@ class Presenter:
         return self.settings.url(f"{STATIC_DIR}/{name}?v={self.static_version}")
 
     def has_page(self, obj: Any) -> bool:
-        return bool(route_of(obj))
+        return bool(self.route(obj))
 
     # numbers and dates
     def num(self, value: int) -> Markup:
@@ -184,7 +208,7 @@ class Presenter:
         """The name of an object, linked to its page where it has one."""
         key = ("link", type(obj).__name__, _ident(obj) or id(obj))
         if key not in self._memo:
-            route = route_of(obj)
+            route = self.route(obj)
             name = self.name(obj)
             self._memo[key] = (
                 Markup('<a href="{}">{}</a>').format(self.prefix + route, name) if route else name
@@ -351,6 +375,60 @@ def _body_html(article: Article) -> Markup:
     return html
 
 
+# --- listings split by year ------------------------------------------------------------------
+
+
+@dataclass
+class Listing:
+    """The reports a page lists: events newest first (an official's reports in time
+    order), grouped by year, plus the undated reports."""
+
+    route: str  # the page's route ("timeline/", "countries/ma/")
+    events: list[Any]  # Events, or Articles for an official
+    undated: list[Article]
+    groups: dict[str, list[Any]]  # "2025" … (newest first), then "undated"
+    split: bool
+
+    @property
+    def years(self) -> list[tuple[str, int]]:
+        """(year or 'undated', number of items) for the year links."""
+        return [(key, len(items)) for key, items in self.groups.items()]
+
+    def latest(self, limit: int | None = None) -> list[Any]:
+        return self.events[: limit or LATEST]
+
+    def year_route(self, key: str) -> str:
+        return f"{self.route}{key}/"
+
+
+def timeline_is_split(site: Site) -> bool:
+    return len(site.events) + len(site.undated) > SPLIT_FROM
+
+
+def listing_of(site: Site, kind: str, key: str | None) -> Listing:
+    """The listing of the timeline or of one entity's page."""
+    if kind == "timeline":
+        events, undated, route = list(site.events), list(site.undated), "timeline/"
+    else:
+        entity = getattr(site, ENTITY_TABLES[kind])[key]
+        route = route_of(entity)
+        if kind == "official":
+            events = [a for a in entity.articles if a.date is not None]
+            undated = [a for a in entity.articles if a.date is None]
+        else:
+            events, undated = site.timeline_of(entity.articles)
+    groups: dict[str, list[Any]] = {}
+    for item in events:
+        groups.setdefault(str(item.date.year), []).append(item)
+    if kind == "official":  # time order inside a year, the newest year first
+        groups = dict(sorted(groups.items(), reverse=True))
+        events = list(reversed(events))
+    if undated:
+        groups[UNDATED] = undated
+    split = len(events) + len(undated) > SPLIT_FROM
+    return Listing(route, events, undated, groups, split)
+
+
 # --- the renderer ----------------------------------------------------------------------
 
 
@@ -368,6 +446,13 @@ class Renderer:
         for lang, env in self.envs.items():
             self.presenters[lang].env = env
         self.root_env = self._environment(site.settings.default_language)
+        self._listings: dict[tuple[str, str | None], Listing] = {}
+
+    def listing(self, kind: str, key: str | None) -> Listing:
+        found = self._listings.get((kind, key))
+        if found is None:
+            found = self._listings[(kind, key)] = listing_of(self.site, kind, key)
+        return found
 
     def _environment(self, lang: str) -> jinja2.Environment:
         env = jinja2.Environment(
@@ -410,14 +495,42 @@ def _article_context(renderer: Renderer, job: PageJob) -> dict:
 def _entity_context(name: str, table: str) -> Callable[[Renderer, PageJob], dict]:
     def build(renderer: Renderer, job: PageJob) -> dict:
         entity = getattr(renderer.site, table)[job.key]
-        events, undated = renderer.site.timeline_of(entity.articles)
-        return {name: entity, "events": events, "undated": undated, "ld": renderer.jsonld(job)}
+        listing = renderer.listing(job.kind, job.key)
+        events, undated = (listing.events, listing.undated) if job.kind != "official" else ([], [])
+        return {
+            name: entity,
+            "events": events,
+            "undated": undated,
+            "listing": listing,
+            "ld": renderer.jsonld(job),
+        }
 
     return build
 
 
 def _plain(renderer: Renderer, job: PageJob) -> dict:
     return {"ld": renderer.jsonld(job) if job.lang else None}
+
+
+def _timeline_context(renderer: Renderer, job: PageJob) -> dict:
+    return {"listing": renderer.listing("timeline", None), **_plain(renderer, job)}
+
+
+def _year_context(renderer: Renderer, job: PageJob) -> dict:
+    """One year (or the undated reports) of a split listing."""
+    kind = job.kind.removesuffix("-year")
+    key, year = (job.key or "").rsplit("/", 1)
+    listing = renderer.listing(kind, key or None)
+    entity = getattr(renderer.site, ENTITY_TABLES[kind])[key] if kind in ENTITY_TABLES else None
+    items = listing.groups[year]
+    return {
+        "listing": listing,
+        "entity": entity,
+        "parent": kind,
+        "year": year,
+        "items": items,
+        "ld": None,
+    }
 
 
 _CONTEXT: dict[str, Callable[[Renderer, PageJob], dict]] = {
@@ -427,6 +540,8 @@ _CONTEXT: dict[str, Callable[[Renderer, PageJob], dict]] = {
     "topic": _entity_context("topic", "topics"),
     "outlet": _entity_context("outlet", "outlets"),
     **{kind: _plain for kind, _, _ in LIST_PAGES},
+    "timeline": _timeline_context,
+    **{f"{kind}-year": _year_context for kind in ("timeline", *ENTITY_TABLES)},
     "root": _plain,
     "root404": _plain,
 }
@@ -459,8 +574,10 @@ def environment_digest(site: Site, templates_dir: Path, content_dir: Path | None
     return hashlib.sha256(tree_digest(*roots).encode() + settings).hexdigest()
 
 
-def _fingerprint(base: str, kind: str, key: str | None, lang: str | None, deps: Iterable) -> str:
-    digest = hashlib.sha256(f"{base}|{kind}|{key}|{lang}".encode())
+def _fingerprint(
+    base: str, kind: str, key: str | None, lang: str | None, deps: Iterable, extra: str = ""
+) -> str:
+    digest = hashlib.sha256(f"{base}|{kind}|{key}|{lang}|{extra}".encode())
     for article in deps:
         digest.update(article.digest.encode())
     return digest.hexdigest()[:32]
@@ -497,28 +614,80 @@ class _Deps:
         return [seen[slug] for slug in sorted(seen)]
 
 
+def _articles_of(items: Iterable[Any]) -> list[Article]:
+    """The articles behind listed items (events or articles)."""
+    out: list[Article] = []
+    for item in items:
+        out.extend(item.articles if isinstance(item, Event) else (item,))
+    return out
+
+
+def _counts(pairs: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
+    return [(_ident(entity), n) for entity, n in pairs]
+
+
+def _entity_extra(kind: str, entity: Any) -> str:
+    """What an entity's split page shows beyond its latest reports: counts and indexes."""
+    shown: list[Any] = [len(entity.articles)]
+    if kind == "official":
+        shown += [_counts(entity.met)]
+    elif kind == "country":
+        shown += [
+            [p.id for p in entity.officials],
+            [(p.id, len(p.articles)) for p in entity.places],
+        ]
+        shown += [_counts(entity.topics), _counts(entity.outlets)]
+    return repr(shown)
+
+
+def _home_extra(site: Site) -> str:
+    """What the home page shows beyond its latest events: counts and rankings."""
+    tables = (site.countries, site.topics, site.officials, site.outlets)
+    shown = [len(site.articles), len(site.events), len(site.undated), timeline_is_split(site)]
+    shown += [[(key, len(entity.articles)) for key, entity in table.items()] for table in tables]
+    return repr(shown)
+
+
 def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
     """Every page of the site, in both languages, with its fingerprint."""
     deps = _Deps(site)
-    entries: list[tuple[str, str, str, str | None, list[Article]]] = []
+    entries: list[tuple[str, str, str, str | None, list[Article], str]] = []
+    split = timeline_is_split(site)
     for kind, template, route in LIST_PAGES:
-        entries.append((kind, template, route, None, site.articles))
+        if kind == "home":
+            shown = _articles_of(site.events[:8])
+            shown += [e.source for e in (*site.officials.values(), *site.outlets.values())]
+            entries.append(
+                (kind, template, route, None, deps.of(e for e in shown if e), _home_extra(site))
+            )
+        elif kind == "timeline" and split:
+            listing = listing_of(site, kind, None)
+            _split_entries(entries, deps, listing, kind, "", [], repr(listing.years))
+        else:
+            entries.append((kind, template, route, None, site.articles, repr(split)))
     for article in site.articles:
-        entry = ("article", "article.html", route_of(article), article.slug, deps.of([article]))
-        entries.append(entry)
-    for table, kind in (
-        ("officials", "official"),
-        ("countries", "country"),
-        ("topics", "topic"),
-        ("outlets", "outlet"),
-    ):
+        route = route_of(article)
+        entries.append(
+            ("article", "article.html", route, article.slug, deps.of([article]), repr(split))
+        )
+    for kind, table in ENTITY_TABLES.items():
         for key, entity in getattr(site, table).items():
-            shown = list(entity.articles)
+            sources: list[Article] = []
             if kind == "official":
-                shown += [other.source for other, _ in entity.met if other.source]
+                sources = [other.source for other, _ in entity.met if other.source]
+                sources += [entity.source] if entity.source else []
             elif kind == "country":
-                shown += [e.source for e in (*entity.officials, *entity.places) if e.source]
-            entries.append((kind, f"{kind}.html", route_of(entity), key, deps.of(shown)))
+                sources = [e.source for e in (*entity.officials, *entity.places) if e.source]
+            elif kind == "outlet" and entity.source:
+                sources = [entity.source]
+            listing = listing_of(site, kind, key)
+            if listing.split:
+                extra = repr(listing.years) + _entity_extra(kind, entity) + repr(split)
+                _split_entries(entries, deps, listing, kind, key, sources, extra)
+            else:
+                shown = [*entity.articles, *sources]
+                entry = (kind, f"{kind}.html", route_of(entity), key, deps.of(shown), repr(split))
+                entries.append(entry)
     # Both languages of a page side by side: a worker renders shared parts once.
     jobs = [
         PageJob(
@@ -528,15 +697,26 @@ def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
             route,
             kind,
             key,
-            _fingerprint(base_digest, kind, key, lang, page_deps),
+            _fingerprint(base_digest, kind, key, lang, page_deps, extra),
         )
-        for kind, template, route, key, page_deps in entries
+        for kind, template, route, key, page_deps, extra in entries
         for lang in site.settings.languages
     ]
     for kind, path in (("root", "index.html"), ("root404", "404.html")):
         fingerprint = _fingerprint(base_digest, kind, None, None, [])
         jobs.append(PageJob(path, "root.html", None, "", kind, None, fingerprint))
     return jobs
+
+
+def _split_entries(entries, deps, listing: Listing, kind, key, sources, extra) -> None:
+    """A split listing's page (its latest reports) and one page per year."""
+    latest = listing.latest(jsonld.TIMELINE_ITEMS if kind == "timeline" else LATEST)
+    shown = deps.of([*_articles_of(latest), *sources])
+    entries.append((kind, f"{kind}.html", listing.route, key or None, shown, extra))
+    for year, items in listing.groups.items():
+        shown = deps.of([*_articles_of(items), *sources])
+        route = listing.year_route(year)
+        entries.append((f"{kind}-year", "year.html", route, f"{key}/{year}", shown, extra))
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def event(L: Any, happening: Event) -> dict:
         "@type": "Event",
         "name": L.title(lead).text,
         "startDate": happening.date.iso,
-        "url": L.abs_url(f"timeline/#event-{happening.id}"),
+        "url": L.abs_url(L.route(happening)),
         "eventStatus": "https://schema.org/EventScheduled",
         "performer": [person(L, L.person(ref)) for ref in happening.officials],
     }
