@@ -16,7 +16,11 @@ from functools import cache, lru_cache
 from sitegen.extract.resources import load_data
 from sitegen.extract.text import normalize_prepared, unicode_normalize
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACE = r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+_NON_PLAIN_SPACE = r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+# Runs of spaces become one plain space. Only the runs that are not already
+# one plain space are matched: the same text, not rebuilt at every space.
+_SPACES = re.compile(f"{_SPACE}{{2,}}|{_NON_PLAIN_SPACE}")
 _BIDI = re.compile(r"[\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
@@ -25,6 +29,7 @@ _COLON_SPLIT = re.compile(r"\s*:\s*")
 _TRAILING_PUNCT = re.compile(r"[\s.:،,؛;!؟?…\-–—]+$")
 _SENTENCE_END = re.compile(r"[.!؟?…]$")
 _INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_HAS_INDIC_DIGIT = re.compile("[٠-٩]")
 
 # Shapes of header lines, in words.
 TITLE_MAX_WORDS = 35
@@ -83,7 +88,8 @@ def prepare(raw: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [line for line in (_SPACES.sub(" ", raw).strip() for raw in text.split("\n")) if line]
+    # _SPACES never matches a newline: one pass over the whole text.
+    return [line for line in (raw.strip() for raw in _SPACES.sub(" ", text).split("\n")) if line]
 
 
 def _is_end_marker(key: str) -> bool:
@@ -97,7 +103,7 @@ def is_furniture(line: str) -> bool:
         return True
     rules = _rules()
     key = line_key(line)
-    if key in rules.exact or any(key.startswith(p) for p in rules.prefixes):
+    if key in rules.exact or key.startswith(rules.prefixes):
         return True
     words = key.split()
     if len(words) <= rules.short_max and any(w.strip("،,:.") in rules.short_words for w in words):
@@ -107,10 +113,11 @@ def is_furniture(line: str) -> bool:
 
 def _is_meta_line(line: str) -> bool:
     """A page date line: a clock time, or several "/"-separated short fields."""
-    words = len(line.split())
-    if (_CLOCK.search(line) and words <= 20) or _is_date_text(line):
+    if ":" in line and _CLOCK.search(line) and len(line.split()) <= 20:
         return True
-    return line.count(" / ") >= 2 and words <= 20
+    if _is_date_text(line):
+        return True
+    return line.count(" / ") >= 2 and len(line.split()) <= 20
 
 
 def _split_pair(line: str) -> tuple[str, str] | None:
@@ -142,7 +149,9 @@ _DATE_TEXT = re.compile(
 
 def _is_date_text(text: str) -> bool:
     """Text that is only a date ("5 يناير 2015", "05/01/2015")."""
-    return bool(_DATE_TEXT.match(text.translate(_INDIC_DIGITS)))
+    if _HAS_INDIC_DIGIT.search(text):
+        text = text.translate(_INDIC_DIGITS)
+    return bool(_DATE_TEXT.match(text))
 
 
 def _headline_shaped(line: str) -> bool:
