@@ -23,6 +23,8 @@ from sitegen.extract.text import Token, core_variants, normalize, strip_article
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)")
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{2})-(\d{2})(?!\d)")
+# A digit, spaces, a separator: in every match of _NUMERIC and of _ISO.
+_NUMERIC_HINT = re.compile(r"\d\s*[/.-]")
 _WEEKDAY_SEARCH_YEARS = 40
 _INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -212,7 +214,9 @@ def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
 
 def _phrases(tokens: list[Token]) -> list[_Phrase]:
     out: list[_Phrase] = []
-    for i in range(len(tokens)):
+    for i, token in enumerate(tokens):
+        if not _month_heads(token.norm):  # most words start no month name
+            continue
         month = _month_at(tokens, i)
         if month is None:
             continue
@@ -263,7 +267,9 @@ def _infer_year(phrase: _Phrase, article_years: list[int], reference: date) -> i
 
 
 def _numeric(text: str) -> list[FoundDate]:
-    out = []
+    out: list[FoundDate] = []
+    if not _NUMERIC_HINT.search(text):  # what both patterns need: quick to rule out
+        return out
     for match in _NUMERIC.finditer(text):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
         if found := _valid(year, month, day):
