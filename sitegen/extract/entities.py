@@ -23,6 +23,7 @@ from sitegen.extract.text import Token, core_variants, normalize, phrase_key, st
 from sitegen.registry import Registry
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z\u00c0-\u024f'’\-]+$")
+_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _PUNCT_STOP = frozenset('،,.:;؛!?؟()[]«»"“”')
 _MAX_NAME = 4
 _MIN_NAME = 2
@@ -153,10 +154,15 @@ def _add_countries(gaz: Gazetteer, registry: Registry) -> None:
 def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
     """Every registry name in the tokens (overlaps included), in text order."""
     out: list[Match] = []
+    known = gaz._heads  # heads() memoised; most words start no name
     for i, token in enumerate(tokens):
-        for variant, entry in gaz.heads(token.norm):
-            if _rest_matches(tokens, i, entry.words):
-                out.append(Match(entry, i, i + len(entry.words), _prefix(token.norm, variant)))
+        norm = token.norm
+        found = known.get(norm)
+        if found is None:
+            found = gaz.heads(norm)
+        for variant, entry in found:
+            if len(entry.words) == 1 or _rest_matches(tokens, i, entry.words):
+                out.append(Match(entry, i, i + len(entry.words), _prefix(norm, variant)))
     return out
 
 
@@ -194,6 +200,27 @@ def _is_in(token: Token, words: frozenset[str]) -> bool:
     return _member(token.norm, words)
 
 
+# What a word can be, as bits: a title, a role head, a stopword (any proclitic reading).
+_TITLE, _ROLE_HEAD, _STOPWORD = 1, 2, 4
+_KINDS: dict[str, int] = {}
+
+
+def _kind(norm: str) -> int:
+    """The _TITLE/_ROLE_HEAD/_STOPWORD bits of a word (memoised: words repeat)."""
+    bits = _KINDS.get(norm)
+    if bits is None:
+        v = vocabulary()
+        bits = (
+            (_TITLE if _member(norm, v.titles) else 0)
+            | (_ROLE_HEAD if _member(norm, v.role_heads) else 0)
+            | (_STOPWORD if _member(norm, v.stopwords) else 0)
+        )
+        if len(_KINDS) > _HEADS_CACHE:
+            _KINDS.clear()
+        _KINDS[norm] = bits
+    return bits
+
+
 @lru_cache(maxsize=131072)
 def _member(norm: str, words: frozenset[str]) -> bool:
     """Whether any proclitic reading of a word is in `words` (cached: words repeat)."""
@@ -221,7 +248,7 @@ def _name_span(
         token = tokens[end]
         if _is_stop(token) or token.norm.isdigit() or end in covered:
             break
-        if _is_in(token, v.stopwords) or _is_in(token, v.role_heads) or _is_in(token, v.titles):
+        if _kind(token.norm):  # a stopword, role head or title
             break
         connector = _word(token) in v.connectors
         definite = token.norm.startswith("ال") and not connector
@@ -283,10 +310,13 @@ class Candidate:
 
 def _candidates(tokens: list[Token], covered: set[int], countries: set[int]) -> list[Candidate]:
     """Unknown names after titles, in apposition to roles, or in Latin script."""
-    v = vocabulary()
     found: list[Candidate] = []
+    kinds = _KINDS
     for i, token in enumerate(tokens):
-        if _is_in(token, v.titles) and not _is_in(token, v.stopwords):
+        bits = kinds.get(token.norm)
+        if bits is None:
+            bits = _kind(token.norm)
+        if bits & (_TITLE | _STOPWORD) == _TITLE:
             start = _skip_complements(tokens, i + 1, countries)
             end = _name_span(tokens, start, covered, nisba=True)
             if end:
@@ -294,7 +324,7 @@ def _candidates(tokens: list[Token], covered: set[int], countries: set[int]) -> 
                 continue
         if token.text in "،,":
             found.extend(_apposition(tokens, i, covered))
-        if _is_in(token, v.role_heads):
+        if bits & _ROLE_HEAD:
             found.extend(_role_then_name(tokens, i, covered))
     found.extend(_latin_candidates(tokens, covered))
     return found
@@ -362,7 +392,7 @@ def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
 def _latin_candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]:
     v = vocabulary()
     out: list[Candidate] = []
-    starts = [k for k, t in enumerate(tokens) if t.text[:1].isascii() and t.text[:1].isupper()]
+    starts = [k for k, t in enumerate(tokens) if t.text[:1] in _ASCII_UPPER]
     if len(starts) < _MIN_NAME:
         return out
     i = starts[0]
