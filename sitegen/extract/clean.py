@@ -26,7 +26,7 @@ _ARABIC = re.compile(r"[\u0621-\u064a]")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _DASH_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[–—|]\s*")
 _COLON_SPLIT = re.compile(r"\s*:\s*")
-_TRAILING_PUNCT = re.compile(r"[\s.:،,؛;!؟?…\-–—]+$")
+_TRAILING_PUNCT = frozenset(".:،,؛;!؟?…-–—")  # and whitespace
 _SENTENCE_END = re.compile(r"[.!؟?…]$")
 _INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _HAS_INDIC_DIGIT = re.compile("[٠-٩]")
@@ -65,7 +65,19 @@ class _Rules:
 @lru_cache(maxsize=65536)
 def line_key(line: str) -> str:
     """A line's comparison form (of prepared text): normalised, no trailing punctuation."""
-    return _TRAILING_PUNCT.sub("", _SPACES.sub(" ", normalize_prepared(line))).strip()
+    return _drop_trailing_punct(_SPACES.sub(" ", normalize_prepared(line))).strip()
+
+
+def _drop_trailing_punct(text: str) -> str:
+    """`text` without its trailing run of spaces and punctuation.
+
+    The same as `re.sub(r"[\\s.:،,؛;!؟?…\\-–—]+$", "", text)` (`\\s` is `str.isspace`),
+    looking only at the end of the line instead of trying at every space.
+    """
+    end = len(text)
+    while end and (text[end - 1] in _TRAILING_PUNCT or text[end - 1].isspace()):
+        end -= 1
+    return text[:end]
 
 
 @cache
