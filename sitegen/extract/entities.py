@@ -24,6 +24,7 @@ from sitegen.registry import Registry
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z\u00c0-\u024f'’\-]+$")
 _ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LATIN_CAPITAL = re.compile("[A-Z]")
 _PUNCT_STOP = frozenset('،,.:;؛!?؟()[]«»"“”')
 _MAX_NAME = 4
 _MIN_NAME = 2
@@ -155,14 +156,19 @@ def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
     """Every registry name in the tokens (overlaps included), in text order."""
     out: list[Match] = []
     known = gaz._heads  # heads() memoised; most words start no name
+    last = len(tokens) - 1
     for i, token in enumerate(tokens):
         norm = token.norm
         found = known.get(norm)
         if found is None:
             found = gaz.heads(norm)
+        if not found:
+            continue
+        second = strip_article(tokens[i + 1].norm) if i < last else None
         for variant, entry in found:
-            if len(entry.words) == 1 or _rest_matches(tokens, i, entry.words):
-                out.append(Match(entry, i, i + len(entry.words), _prefix(norm, variant)))
+            words = entry.words
+            if len(words) == 1 or (words[1] == second and _rest_matches(tokens, i, words)):
+                out.append(Match(entry, i, i + len(words), _prefix(norm, variant)))
     return out
 
 
@@ -308,7 +314,9 @@ class Candidate:
     role: tuple[int, int] | None
 
 
-def _candidates(tokens: list[Token], covered: set[int], countries: set[int]) -> list[Candidate]:
+def _candidates(
+    tokens: list[Token], covered: set[int], countries: set[int], latin: bool = True
+) -> list[Candidate]:
     """Unknown names after titles, in apposition to roles, or in Latin script."""
     found: list[Candidate] = []
     kinds = _KINDS
@@ -326,7 +334,8 @@ def _candidates(tokens: list[Token], covered: set[int], countries: set[int]) -> 
             found.extend(_apposition(tokens, i, covered))
         if bits & _ROLE_HEAD:
             found.extend(_role_then_name(tokens, i, covered))
-    found.extend(_latin_candidates(tokens, covered))
+    if latin:
+        found.extend(_latin_candidates(tokens, covered))
     return found
 
 
@@ -477,7 +486,8 @@ def find_officials(
     covered = {k for m in matches if m.entry.kind != "topic" for k in range(m.start, m.end)}
     countries = {k for m in matches if m.entry.kind == "country" for k in range(m.start, m.end)}
     claimed: set[int] = set()  # a name read by two rules is kept once, as first read
-    for cand in _candidates(tokens, covered, countries):
+    latin = _LATIN_CAPITAL.search(text) is not None  # no token can start with one otherwise
+    for cand in _candidates(tokens, covered, countries, latin):
         name = _text(tokens, cand.start, cand.end, text)
         latin = name.isascii()
         ident = transliterate(name)
