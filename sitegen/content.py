@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +74,7 @@ def value_hash(value: Any) -> str:
     """Short hash of a field value, the same however YAML lays the value out."""
     if isinstance(value, str):
         value = value.strip()
-    text = json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable
-    )
+    text = _HASH_JSON.encode(value)  # json.dumps with the same options, encoder made once
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
@@ -89,7 +88,7 @@ def plain(value: Any) -> Any:
     Shared sub-objects would otherwise be dumped as YAML anchors (&id001),
     which editors cannot be expected to understand.
     """
-    return json.loads(json.dumps(value, ensure_ascii=False, default=_jsonable))
+    return json.loads(_PLAIN_JSON.encode(value))
 
 
 def _jsonable(value: Any) -> Any:
@@ -99,6 +98,13 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     raise TypeError(f"cannot store a {type(value).__name__} in a content file: {value!r}")
+
+
+# The encoders json.dumps would build on every call with these options.
+_HASH_JSON = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable
+)
+_PLAIN_JSON = json.JSONEncoder(ensure_ascii=False, default=_jsonable)
 
 
 # --- slugs ----------------------------------------------------------------------
@@ -158,7 +164,7 @@ def _surnames(facts: Mapping[str, Any]) -> list[str]:
     for official in facts.get("officials") or []:
         if not isinstance(official, dict):
             continue
-        name = slugify(str(official.get("name_en") or official.get("name_ar") or ""))
+        name = _name_slug(str(official.get("name_en") or official.get("name_ar") or ""))
         if name and name.rsplit("-", 1)[-1] not in out:
             out.append(name.rsplit("-", 1)[-1])
     return out
@@ -167,7 +173,7 @@ def _surnames(facts: Mapping[str, Any]) -> list[str]:
 def _where_part(facts: Mapping[str, Any], country_name, home: str | None) -> str:
     """The first place, else the first partner country (not the officials' or site's home)."""
     for place in facts.get("places") or []:
-        name = slugify(str(place.get("name_en") or place.get("name_ar") or ""))
+        name = _name_slug(str(place.get("name_en") or place.get("name_ar") or ""))
         if name:
             return name
     officials = facts.get("officials") or []
@@ -176,7 +182,13 @@ def _where_part(facts: Mapping[str, Any], country_name, home: str | None) -> str
     partners = [iso for iso in countries if iso not in homes] or countries
     if not partners:
         return ""
-    return slugify(country_name(partners[0]) if country_name else partners[0])
+    return _name_slug(country_name(partners[0]) if country_name else partners[0])
+
+
+@lru_cache(maxsize=8192)
+def _name_slug(name: str) -> str:
+    """slugify() of a name; the same officials, places and countries recur across articles."""
+    return slugify(name)
 
 
 # --- building and merging -----------------------------------------------------------
@@ -194,7 +206,7 @@ class Merged:
 
 def new_article(facts: Mapping[str, Any], slug: str, source: str, bookkeeping: dict) -> Merged:
     """The content file of an article seen for the first time."""
-    values = {name: plain(facts.get(name)) for name in FACT_FIELDS}
+    values = plain({name: facts.get(name) for name in FACT_FIELDS})
     body = _body(facts)
     meta = _assemble(slug, source, values, {}, {**bookkeeping, "fields": field_hashes(facts)})
     return Merged(meta, body)
