@@ -111,13 +111,15 @@ class ContentCache:
             _save_pickle(self.path, {**data, "code": package_digest()})
             self.dirty = False
 
-    def entry(self, path: Path, stat: Stat) -> Entry:
+    def entry(self, path: Path | str, stat: Stat) -> Entry:
         """The parse of `path`, from the cache when its size and mtime are unchanged."""
         key = str(path)
         cached = self.entries.get(key)
         if cached is not None and cached.stat == stat and not stat.racy():
             return cached
         from sitegen.site import read_article_file
+
+        path = Path(path)
 
         meta, body, digest = read_article_file(path)
         entry = Entry(stat, meta, body, digest)
@@ -178,7 +180,17 @@ def package_digest() -> str:
 
 
 def content_stats(content_dir: Path) -> dict[str, Stat]:
-    return {str(p): Stat.of(p) for p in content.article_files(content_dir)}
+    """Size and mtime of every article file (`content.article_files`), by path."""
+    folder = Path(content_dir) / content.ARTICLES_DIR
+    if not folder.is_dir():
+        return {}
+    with os.scandir(folder) as found:
+        names = sorted(e.name for e in found if e.name.endswith(".md"))
+    stats = {}
+    for name in names:  # os.stat on strings: no Path object per file (10,000 of them)
+        st = os.stat(path := os.path.join(folder, name))
+        stats[path] = Stat(st.st_mtime_ns, st.st_size)
+    return stats
 
 
 def read_site_articles(cache: ContentCache, stats: dict[str, Stat]) -> list:
@@ -187,15 +199,14 @@ def read_site_articles(cache: ContentCache, stats: dict[str, Stat]) -> list:
 
     articles: dict[str, Any] = {}
     for name, stat in stats.items():
-        path = Path(name)
-        entry = cache.entry(path, stat)
+        entry = cache.entry(name, stat)
         if entry.article is None:
-            entry.article = article_from(path, entry.meta, entry.body, entry.digest)
+            entry.article = article_from(Path(name), entry.meta, entry.body, entry.digest)
             entry.slim()
         article = copy.copy(entry.article)  # build_site links it to this build's model
         if article.slug in articles:
             other = articles[article.slug].path
-            raise _fail(path, f"slug '{article.slug}' is also used by {other}", "slug")
+            raise _fail(Path(name), f"slug '{article.slug}' is also used by {other}", "slug")
         articles[article.slug] = article
     cache.forget_missing(set(stats))
     return [articles[slug] for slug in sorted(articles)]
@@ -216,7 +227,7 @@ def validate(content_dir: Path, registry: Any, cache: ContentCache, stats: dict[
             entry.issues = None
         cache.validation_env, cache.dirty = env, True
     issues = list(checks._check_settings(content_dir))
-    entries = {name: _entry_or_blank(cache, Path(name), stat) for name, stat in stats.items()}
+    entries = {name: _entry_or_blank(cache, name, stat) for name, stat in stats.items()}
     unchecked = [name for name, entry in entries.items() if entry.issues is None]
     for name, found in zip(unchecked, check_files(unchecked, registry), strict=True):
         entries[name].issues = found
@@ -237,7 +248,7 @@ def validate(content_dir: Path, registry: Any, cache: ContentCache, stats: dict[
     return issues
 
 
-def _entry_or_blank(cache: ContentCache, path: Path, stat: Stat) -> Entry:
+def _entry_or_blank(cache: ContentCache, path: Path | str, stat: Stat) -> Entry:
     try:
         return cache.entry(path, stat)
     except (ContentError, UnicodeDecodeError):
@@ -288,7 +299,7 @@ class Manifest:
     env: str = ""
     out_id: tuple[int, int] | None = None
     pages: dict[str, str] = field(default_factory=dict)
-    extras: str = ""
+    extras: dict[str, str] = field(default_factory=dict)  # per part of publish_extras
     search: dict[str, str] = field(default_factory=dict)
     stats: dict[str, Stat] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -508,14 +519,15 @@ class Builder:
             self._pending.update(search)  # the index keeps its old digest until swapped
             new.search.update({lang: old.search.get(lang, "") for lang in search})
             search = {}
-        extras = old.extras != new.extras
+        previous = old.extras if isinstance(old.extras, dict) else {}
+        extras = [part for part, digest in new.extras.items() if previous.get(part) != digest]
         staging = Path(
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.stage-", dir=self.out_dir.parent)
         )
         try:
             render.write_pages(renderer, todo, staging, self.workers)
             if extras:
-                publish_extras(renderer, jobs, staging / "extras")
+                publish_extras(renderer, jobs, staging / "extras", extras)
             for lang_docs in search.values():
                 _write_search(staging / "search", lang_docs)
             old.invalidate()  # from here the output is between two states
@@ -530,7 +542,7 @@ class Builder:
         new.out_id = folder_id(self.out_dir)
         new.save()
         outcome = Outcome(
-            len(todo), len(jobs), len(gone), new.warnings, False, extras, bool(search)
+            len(todo), len(jobs), len(gone), new.warnings, False, bool(extras), bool(search)
         )
         return outcome
 
@@ -581,10 +593,20 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _extras_digest(site, jobs, base: str) -> str:
-    """Feeds, sitemap and dossier.json depend on the articles, the routes and the environment."""
-    routes = "\n".join(job.path for job in jobs)
-    return hashlib.sha256(f"{base}|{site.digest}|{routes}".encode()).hexdigest()
+def _extras_digest(site, jobs, base: str) -> dict[str, str]:
+    """What each part of `publish_extras` depends on: static files and the environment;
+    the sitemap, on the routes too; feeds and dossier.json, on the articles too."""
+    routes = hashlib.sha256("\n".join(job.path for job in jobs).encode()).hexdigest()
+
+    def digest(*parts: str) -> str:
+        return hashlib.sha256("|".join((base, *parts)).encode()).hexdigest()
+
+    return {
+        "static": digest(),
+        "feeds": digest(site.digest),
+        "sitemap": digest(routes),
+        "data": digest(site.digest),
+    }
 
 
 def _write_search(out_dir: Path, docs: list[dict]) -> None:

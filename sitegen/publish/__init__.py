@@ -19,24 +19,31 @@ from sitegen.publish.sitemap import robots_txt, sitemap_xml
 SEARCH_MODULE = "sitegen.publish.search"
 
 
-def publish_extras(renderer: Any, jobs: list, out_dir: Path) -> None:
-    """Static files, feeds, sitemap, robots.txt and data/dossier.json."""
+EXTRAS = ("static", "feeds", "sitemap", "data")
+
+
+def publish_extras(renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS) -> None:
+    """Static files, feeds, sitemap, robots.txt and data/dossier.json (or only `parts`)."""
     site = renderer.site
     static = renderer.templates_dir / "static"
-    if static.is_dir():
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if "static" in parts and static.is_dir():
         shutil.copytree(static, out_dir / "static", dirs_exist_ok=True)
-    for lang, presenter in renderer.presenters.items():
-        (out_dir / lang).mkdir(parents=True, exist_ok=True)
-        (out_dir / lang / "feed.xml").write_bytes(atom_feed(site, presenter))
-    routes = [
-        job.route
-        for job in jobs
-        if job.lang == site.settings.default_language and job.kind != "404"
-    ]
-    (out_dir / "sitemap.xml").write_bytes(sitemap_xml(site.settings, routes))
-    (out_dir / "robots.txt").write_text(robots_txt(site.settings), encoding="utf-8")
-    (out_dir / "data").mkdir(exist_ok=True)
-    (out_dir / "data" / "dossier.json").write_text(dossier_json(site), encoding="utf-8")
+    if "feeds" in parts:
+        for lang, presenter in renderer.presenters.items():
+            (out_dir / lang).mkdir(parents=True, exist_ok=True)
+            (out_dir / lang / "feed.xml").write_bytes(atom_feed(site, presenter))
+    if "sitemap" in parts:
+        routes = [
+            job.route
+            for job in jobs
+            if job.lang == site.settings.default_language and job.kind != "404"
+        ]
+        (out_dir / "sitemap.xml").write_bytes(sitemap_xml(site.settings, routes))
+        (out_dir / "robots.txt").write_text(robots_txt(site.settings), encoding="utf-8")
+    if "data" in parts:
+        (out_dir / "data").mkdir(exist_ok=True)
+        (out_dir / "data" / "dossier.json").write_text(dossier_json(site), encoding="utf-8")
 
 
 def search_available() -> bool:

@@ -7,6 +7,7 @@ line by line (`sitegen diff` reads this file).
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _string
 from typing import Any
 
 from sitegen.site import Article, English, Site
@@ -80,4 +81,49 @@ def dossier(site: Site) -> dict[str, Any]:
 
 
 def dossier_json(site: Site) -> str:
-    return json.dumps(dossier(site), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    """The dossier as `json.dumps(..., sort_keys=True, indent=1)` writes it, faster."""
+    out: list[str] = []
+    _indented(dossier(site), out, "\n")
+    out.append("\n")
+    return "".join(out)
+
+
+def _indented(value: Any, out: list[str], newline: str) -> None:
+    """json's indented layout (indent=1, keys sorted) without its generator machinery:
+    the pure-Python encoder json uses when indenting took ~1 s on 10,000 articles."""
+    if isinstance(value, str):
+        out.append(_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + " "
+        separator = "{" + inner
+        for key in sorted(value):
+            out.append(separator)
+            out.append(_string(key))
+            out.append(": ")
+            _indented(value[key], out, inner)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + " "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _indented(item, out, inner)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:  # floats and anything else: as json writes them
+        out.append(json.dumps(value, ensure_ascii=False))
