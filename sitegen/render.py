@@ -575,12 +575,10 @@ def environment_digest(site: Site, templates_dir: Path, content_dir: Path | None
 
 
 def _fingerprint(
-    base: str, kind: str, key: str | None, lang: str | None, deps: Iterable, extra: str = ""
+    base: str, kind: str, key: str | None, lang: str | None, deps: str, extra: str = ""
 ) -> str:
-    digest = hashlib.sha256(f"{base}|{kind}|{key}|{lang}|{extra}".encode())
-    for article in deps:
-        digest.update(article.digest.encode())
-    return digest.hexdigest()[:32]
+    text = f"{base}|{kind}|{key}|{lang}|{deps}|{extra}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 class _Deps:
@@ -594,6 +592,7 @@ class _Deps:
     def __init__(self, site: Site) -> None:
         self.site = site
         self._names: dict[str, tuple[Article, ...]] = {}
+        self._closures: dict[str, str] = {}
 
     def names(self, article: Article) -> tuple[Article, ...]:
         found = self._names.get(article.slug)
@@ -605,13 +604,27 @@ class _Deps:
             found = self._names[article.slug] = (article, *sources.values())
         return found
 
-    def of(self, articles: Iterable[Article]) -> list[Article]:
-        seen: dict[str, Article] = {}
-        for article in articles:
+    def closure(self, article: Article) -> str:
+        """A digest of everything an article's listing shows: its event's reports and names."""
+        found = self._closures.get(article.slug)
+        if found is None:
+            seen: dict[str, str] = {}
             for member in article.event.articles if article.event else (article,):
                 for dep in self.names(member):
-                    seen.setdefault(dep.slug, dep)
-        return [seen[slug] for slug in sorted(seen)]
+                    seen.setdefault(dep.slug, dep.digest)
+            text = "".join(seen[slug] for slug in sorted(seen))
+            found = self._closures[article.slug] = hashlib.sha1(text.encode()).hexdigest()
+        return found
+
+    def of(self, articles: Iterable[Article]) -> str:
+        """A digest of what a page showing `articles` (in a site-given order) depends on."""
+        digest = hashlib.sha256()
+        seen: set[str] = set()
+        for article in articles:
+            if article.slug not in seen:
+                seen.add(article.slug)
+                digest.update(self.closure(article).encode())
+        return digest.hexdigest()
 
 
 def _articles_of(items: Iterable[Any]) -> list[Article]:
@@ -651,7 +664,7 @@ def _home_extra(site: Site) -> str:
 def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
     """Every page of the site, in both languages, with its fingerprint."""
     deps = _Deps(site)
-    entries: list[tuple[str, str, str, str | None, list[Article], str]] = []
+    entries: list[tuple[str, str, str, str | None, str, str]] = []
     split = timeline_is_split(site)
     for kind, template, route in LIST_PAGES:
         if kind == "home":
@@ -664,7 +677,7 @@ def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
             listing = listing_of(site, kind, None)
             _split_entries(entries, deps, listing, kind, "", [], repr(listing.years))
         else:
-            entries.append((kind, template, route, None, site.articles, repr(split)))
+            entries.append((kind, template, route, None, site.digest, repr(split)))
     for article in site.articles:
         route = route_of(article)
         entries.append(
@@ -703,7 +716,7 @@ def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
         for lang in site.settings.languages
     ]
     for kind, path in (("root", "index.html"), ("root404", "404.html")):
-        fingerprint = _fingerprint(base_digest, kind, None, None, [])
+        fingerprint = _fingerprint(base_digest, kind, None, None, "")
         jobs.append(PageJob(path, "root.html", None, "", kind, None, fingerprint))
     return jobs
 
