@@ -8,6 +8,13 @@ reduced to its registry key (`key`: normalised, article dropped). A bare word
 is always among the readings of any prefixed form of it, which is exactly how
 the extractor matches names against the registry.
 
+Normalising is memoised per word as written: a site's vocabulary is small
+next to its token count, so each distinct spelling goes through camel-tools
+once per process. `index_terms` is what a record hands Pagefind: each indexed
+word once. Word positions mean nothing once a word stands for all its
+readings, results show the original excerpt rather than the indexed text,
+and Pagefind's time and memory grow with every word it is fed.
+
 The browser must reduce queries the same way: `browser_rules` describes the
 normaliser as data (a character map computed by running the Python code over
 the Arabic and Latin blocks, and the article rule probed from `strip_article`)
@@ -21,7 +28,7 @@ from functools import lru_cache
 
 from sitegen.extract.text import core_variants, key, normalize, simple_word_tokenize, strip_article
 
-__all__ = ["browser_rules", "index_text", "query_text"]
+__all__ = ["browser_rules", "index_terms", "index_text", "query_text"]
 
 # Code points whose normal form the browser needs: Arabic, Arabic Supplement,
 # Arabic Extended-A, presentation forms A and B, Latin-1 and Latin Extended-A/B.
@@ -34,6 +41,9 @@ _BLOCKS = (
     (0xFE70, 0xFEFF),
 )
 _ARTICLE = "ال"
+# Indexed words per word as written (whitespace token), for Arabic; bounded.
+_MEMO: dict[str, str] = {}
+_MEMO_MAX = 1 << 20
 
 
 def _words(text: str) -> list[str]:
@@ -49,7 +59,31 @@ def index_text(text: str, language: str) -> str:
     """The text Pagefind indexes: for Arabic, every reading of every word."""
     if language != "ar":
         return text
-    return " ".join(variant for word in _words(text) for variant in core_variants(word))
+    return " ".join(filter(None, map(_indexed, text.split())))
+
+
+def index_terms(text: str, language: str) -> str:
+    """What a record gives Pagefind: the words of `index_text`, each once, as first met."""
+    if language != "ar":
+        return " ".join(dict.fromkeys(text.split()))
+    pieces = dict.fromkeys(text.split())  # most repeats go before normalising
+    return " ".join(dict.fromkeys(" ".join(filter(None, map(_indexed, pieces))).split()))
+
+
+def _indexed(raw: str) -> str:
+    """Every reading of every word in one whitespace-free piece of text, memoised.
+
+    Normalising and tokenising piece by piece gives the tokens of the whole
+    text: `simple_word_tokenize` splits at whitespace first, and what
+    `normalize` turns into whitespace (NFKC of a ligature) is split here too.
+    """
+    indexed = _MEMO.get(raw)
+    if indexed is None:
+        indexed = " ".join(v for word in _words(raw) for v in core_variants(word))
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[raw] = indexed
+    return indexed
 
 
 def query_text(query: str, language: str) -> str:
