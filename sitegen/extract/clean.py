@@ -21,6 +21,7 @@ _NON_PLAIN_SPACE = r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
 # Runs of spaces become one plain space. Only the runs that are not already
 # one plain space are matched: the same text, not rebuilt at every space.
 _SPACES = re.compile(f"{_SPACE}{{2,}}|{_NON_PLAIN_SPACE}")
+_ODD_SPACE = re.compile(_NON_PLAIN_SPACE)
 _BIDI = re.compile(r"[\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _ARABIC = re.compile(r"[\u0621-\u064a]")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
@@ -65,7 +66,14 @@ class _Rules:
 @lru_cache(maxsize=65536)
 def line_key(line: str) -> str:
     """A line's comparison form (of prepared text): normalised, no trailing punctuation."""
-    return _drop_trailing_punct(_SPACES.sub(" ", normalize_prepared(line))).strip()
+    return _drop_trailing_punct(_collapse_spaces(normalize_prepared(line))).strip()
+
+
+def _collapse_spaces(text: str) -> str:
+    """Runs of spaces as one plain space; most text has none to change, found by quick scans."""
+    if "  " in text or _ODD_SPACE.search(text):
+        return _SPACES.sub(" ", text)
+    return text
 
 
 def _drop_trailing_punct(text: str) -> str:
@@ -101,7 +109,7 @@ def prepare(raw: str) -> str:
 
 def _lines(text: str) -> list[str]:
     # _SPACES never matches a newline: one pass over the whole text.
-    return [line for line in (raw.strip() for raw in _SPACES.sub(" ", text).split("\n")) if line]
+    return [line for line in (raw.strip() for raw in _collapse_spaces(text).split("\n")) if line]
 
 
 def _is_end_marker(key: str) -> bool:
