@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.publish.search import RULES_FILE, SearchDocument, build_search_index
-from sitegen.publish.search_text import browser_rules, index_text, query_text
+from sitegen.publish.search import RULES_FILE, SearchDocument, build_search_index, record_html
+from sitegen.publish.search_text import browser_rules, index_terms, index_text, query_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "templates" / "static" / "search.js"
@@ -166,3 +166,63 @@ def test_browser_port_reduces_queries_like_python() -> None:
     ]
     assert len(words) > 500
     assert mismatches == []
+
+
+def test_memoised_normalisation_reads_like_the_whole_text() -> None:
+    """Word-by-word (memoised) gives the tokens of normalising the whole text at once."""
+    from sitegen.extract.text import core_variants
+    from sitegen.publish.search_text import _words
+
+    text = " ".join(_sample_words()) + " ﷺ\u00a0والكتب\tبالرباط،وحموشي"
+    whole = " ".join(v for word in _words(text) for v in core_variants(word))
+    assert index_text(text, "ar") == whole
+    assert index_text(text, "ar") == whole  # and again, from the memo
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_index_terms_are_every_indexed_word_once(language: str) -> None:
+    text = "قال الحموشي والحموشي وحموشي في الرباط. Hammouchi met Hammouchi في الرباط"
+    terms = index_terms(text, language).split()
+    assert len(terms) == len(set(terms))
+    assert set(terms) == set(index_text(text, language).split())
+    assert terms[0] == index_text("قال", language)
+
+
+def test_record_cache_normalises_only_changed_records(tmp_path: Path, monkeypatch) -> None:
+    from sitegen.publish import search
+
+    calls: list[str] = []
+    original = search.record_body
+
+    def counting(doc: SearchDocument) -> str:
+        calls.append(doc.url)
+        return original(doc)
+
+    monkeypatch.setattr(search, "record_body", counting)
+    cache = tmp_path / "cache"
+    build_search_index(tmp_path / "one", _docs(), cache_dir=cache)
+    assert sorted(calls) == sorted(d.url for d in _docs())
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "search-records-ar.pickle",
+        "search-records-en.pickle",
+    ]
+    calls.clear()
+    changed = [*_docs()[1:], SearchDocument("/ar/articles/b/", "ar", "عنوان ثان", "بالرباط", "")]
+    build_search_index(tmp_path / "two", changed, cache_dir=cache)
+    assert calls == ["/ar/articles/b/"]
+    build_search_index(tmp_path / "three", changed)  # no cache: the same bundle
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "three")
+    (cache / "search-records-ar.pickle").write_bytes(b"not a pickle")
+    calls.clear()
+    build_search_index(tmp_path / "four", changed, cache_dir=cache)
+    assert sorted(calls) == ["/ar/articles/a/", "/ar/articles/b/"]
+    assert _tree(tmp_path / "four") == _tree(tmp_path / "three")
+
+
+def test_title_words_lead_the_record_as_a_heading(tmp_path: Path) -> None:
+    """Pagefind weighs a heading above body text: a name in the title ranks first."""
+    doc = SearchDocument("/ar/articles/a/", "ar", "الحموشي في مدريد", "نص عن وحموشي", "")
+    assert record_html(doc).count("<h1>حموشي في مدريد</h1>") == 1
+    build_search_index(tmp_path, [doc])
+    record = _fragments(tmp_path / "ar" / "pagefind")["/ar/articles/a/"]
+    assert re.findall(r"\w+", record["content"])[:3] == ["حموشي", "في", "مدريد"]

@@ -11,12 +11,25 @@ Records reach Pagefind as one small HTML file each, indexed with one
 `add_directory` call: the Python API's `add_custom_record` costs a 100 ms
 round trip per record in its service loop, which would make indexing a few
 thousand articles take minutes instead of a second.
+
+Cost at scale (10,000 articles, 21,000 records): Pagefind's time and memory
+grow with the pages and the words it is fed, so a record carries each indexed
+word once (`index_terms`; the title's words again in a heading, which
+Pagefind weighs above body text), and the languages are indexed one after
+the other, so only one index is held in memory at a time. With `cache_dir`,
+each record's indexed text is kept between builds, keyed by a hash of the
+record and of the normalising code, so a changed article is normalised alone.
+Pagefind itself cannot update an index: every call indexes all the records
+of a language again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import os
+import pickle
 import shutil
 import tempfile
 from collections import defaultdict
@@ -27,11 +40,13 @@ from pathlib import Path
 
 from pagefind.index import PagefindIndex
 
-from sitegen.publish.search_text import browser_rules, index_text
+from sitegen.publish import search_text
+from sitegen.publish.search_text import browser_rules, index_terms
 
 __all__ = ["RULES_FILE", "SearchDocument", "build_search_index", "record_html"]
 
 RULES_FILE = "sitegen-rules.json"
+CACHE_FILE = "search-records-{language}.pickle"
 
 
 @dataclass(frozen=True)
@@ -50,19 +65,27 @@ class SearchDocument:
     excerpt: str
 
 
-def build_search_index(out_dir: Path, documents: list[SearchDocument]) -> None:
-    """Write a Pagefind bundle per language under `out_dir/<lang>/pagefind/`."""
+def build_search_index(
+    out_dir: Path, documents: list[SearchDocument], cache_dir: Path | None = None
+) -> None:
+    """Write a Pagefind bundle per language under `out_dir/<lang>/pagefind/`.
+
+    `cache_dir` (e.g. the build's `.sitegen-cache/`) keeps each record's
+    indexed text for the next call; None normalises every record afresh.
+    """
+    out_dir = Path(out_dir)
     by_language: dict[str, list[SearchDocument]] = defaultdict(list)
     for doc in documents:
         by_language[doc.language].append(doc)
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Next to the output, not in /tmp: the same (often RAM-backed) file system.
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=out_dir.parent) as tmp:
         for language, docs in by_language.items():
             shutil.rmtree(out_dir / language / "pagefind", ignore_errors=True)  # no stale files
-            _write_records(Path(tmp) / language, docs)
-        # Pagefind's API is async; a thread of our own keeps it working when
-        # the caller already runs an event loop (the dev server, a browser test).
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, _index_all(Path(tmp), out_dir, list(by_language))).result()
+            records = Path(tmp) / language
+            _write_records(records, docs, _RecordCache(cache_dir, language))
+            _run_pagefind(records, out_dir / language / "pagefind")
+            shutil.rmtree(records)
     for language in by_language:
         rules = json.dumps(browser_rules(language), ensure_ascii=False, sort_keys=True)
         (out_dir / language / "pagefind" / RULES_FILE).write_text(rules + "\n", encoding="utf-8")
@@ -70,32 +93,107 @@ def build_search_index(out_dir: Path, documents: list[SearchDocument]) -> None:
 
 def record_html(doc: SearchDocument) -> str:
     """The page Pagefind reads for `doc`: indexed text in the body, originals as meta."""
-    content = escape(index_text(f"{doc.title}\n{doc.text}", doc.language))
+    return _page(doc, record_body(doc))
+
+
+def record_body(doc: SearchDocument) -> str:
+    """The indexed part of `doc`'s page: the title's words as a heading, then every word once."""
+    title = escape(index_terms(doc.title, doc.language))
+    words = escape(index_terms(f"{doc.title}\n{doc.text}", doc.language))
+    return f"<h1>{title}</h1><p>{words}</p>"
+
+
+def _page(doc: SearchDocument, body: str) -> str:
     return (
         f'<!doctype html><html lang="{escape(doc.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(doc.title)}</title></head><body>"
         f'<p data-pagefind-meta="title">{escape(doc.title)}</p>'
         f'<p data-pagefind-meta="excerpt">{escape(doc.excerpt)}</p>'
-        f"<div data-pagefind-body>{content}</div></body></html>\n"
+        f"<div data-pagefind-body>{body}</div></body></html>\n"
     )
 
 
-def _write_records(folder: Path, docs: list[SearchDocument]) -> None:
+def _write_records(folder: Path, docs: list[SearchDocument], cache: _RecordCache) -> None:
     """One file per record, at the path that gives Pagefind the record's URL."""
+    made: set[Path] = set()
     for doc in docs:
         relative = doc.url.strip("/")
         path = folder / relative / "index.html" if doc.url.endswith("/") else folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(record_html(doc), encoding="utf-8")
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(_page(doc, cache.body(doc)), encoding="utf-8")
+    cache.save()
 
 
-async def _index_all(records: Path, out_dir: Path, languages: list[str]) -> None:
-    """The languages' bundles side by side."""
-    jobs = [_index(records / lang, out_dir / lang / "pagefind") for lang in languages]
-    await asyncio.gather(*jobs)
+class _RecordCache:
+    """Indexed record bodies by a hash of the record, kept in `cache_dir` between builds.
+
+    Only the records of the last call are kept, so the file follows the site's size.
+    The key covers the normalising code: a change to it normalises everything again.
+    """
+
+    def __init__(self, cache_dir: Path | None, language: str) -> None:
+        self.path = (
+            None if cache_dir is None else Path(cache_dir) / CACHE_FILE.format(language=language)
+        )
+        self.old: dict[bytes, str] = self._load()
+        self.new: dict[bytes, str] = {}
+
+    def _load(self) -> dict[bytes, str]:
+        if self.path is None:
+            return {}
+        try:
+            with self.path.open("rb") as handle:
+                stored = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            return {}
+        ok = isinstance(stored, dict) and stored.get("code") == _code_digest()
+        return stored.get("records", {}) if ok else {}
+
+    def body(self, doc: SearchDocument) -> str:
+        if self.path is None:
+            return record_body(doc)
+        text = "\0".join((doc.language, doc.title, doc.text)).encode("utf-8", "surrogatepass")
+        digest = hashlib.blake2b(text, digest_size=16).digest()
+        body = self.old.get(digest)
+        if body is None:
+            body = record_body(doc)
+        self.new[digest] = body
+        return body
+
+    def save(self) -> None:
+        if self.path is None or self.new == self.old:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            data = {"code": _code_digest(), "records": self.new}
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def _code_digest() -> str:
+    """The code that makes a record body: this module, the normaliser and camel-tools."""
+    import camel_tools
+
+    from sitegen.extract import text
+
+    digest = hashlib.sha256(getattr(camel_tools, "__version__", "").encode())
+    for module in (text, search_text):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _run_pagefind(records: Path, bundle: Path) -> None:
+    """Index one language's record files; the bundle is written on exit."""
+    # Pagefind's API is async; a thread of our own keeps it working when
+    # the caller already runs an event loop (the dev server, a browser test).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _index(records, bundle)).result()
 
 
 async def _index(records: Path, bundle: Path) -> None:
-    """Index one language's record files; the bundle is written on exit."""
     async with PagefindIndex(config={"output_path": str(bundle)}) as index:
         await index.add_directory(str(records))
