@@ -25,6 +25,7 @@ from sitegen.registry import Registry
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z\u00c0-\u024f'’\-]+$")
 _ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LATIN_CAPITAL = re.compile("[A-Z]")
+_DEFINITE = ("ال", "لل", "بال", "وال", "و")  # a role's complement starts so
 _PUNCT_STOP = frozenset('،,.:;؛!?؟()[]«»"“”')
 _MAX_NAME = 4
 _MIN_NAME = 2
@@ -301,10 +302,7 @@ def _role_after(tokens: list[Token], start: int) -> tuple[int, int] | None:
 
 def _definite_complement(tokens: list[Token], head: int, end: int) -> bool:
     """True when every word between a role head and a name is definite (ال…)."""
-    return all(
-        any(tokens[k].norm.startswith(p) for p in ("ال", "لل", "بال", "وال", "و"))
-        for k in range(head + 1, end)
-    )
+    return all(tokens[k].norm.startswith(_DEFINITE) for k in range(head + 1, end))
 
 
 @dataclass
