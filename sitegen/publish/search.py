@@ -7,10 +7,11 @@ as the record's meta for the result list to show. Each language gets its own
 bundle at `<out>/<lang>/pagefind/`, next to the rules the browser uses to
 normalise queries (`<out>/<lang>/pagefind/sitegen-rules.json`).
 
-Records reach Pagefind as one small HTML file each, indexed with one
-`add_directory` call: the Python API's `add_custom_record` costs a 100 ms
-round trip per record in its service loop, which would make indexing a few
-thousand articles take minutes instead of a second.
+Records reach Pagefind as one small HTML file each, indexed by Pagefind's
+binary run over their folder: the Python API's `add_custom_record` costs a
+100 ms round trip per record in its service loop, which would make indexing
+a few thousand articles take minutes instead of a second, and its
+`add_directory` does what the command line does with more overhead.
 
 Cost at scale (10,000 articles, 21,000 records): Pagefind's time and memory
 grow with the pages and the words it is fed, so a record carries each indexed
@@ -25,20 +26,19 @@ of a language again.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
 import pickle
 import shutil
+import subprocess
 import tempfile
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from pagefind.index import PagefindIndex
+from pagefind.service import get_executable
 
 from sitegen.publish import search_text
 from sitegen.publish.search_text import browser_rules, index_terms
@@ -187,13 +187,16 @@ def _code_digest() -> str:
 
 
 def _run_pagefind(records: Path, bundle: Path) -> None:
-    """Index one language's record files; the bundle is written on exit."""
-    # Pagefind's API is async; a thread of our own keeps it working when
-    # the caller already runs an event loop (the dev server, a browser test).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _index(records, bundle)).result()
+    """Index one language's record files with Pagefind's binary, run over the folder.
 
-
-async def _index(records: Path, bundle: Path) -> None:
-    async with PagefindIndex(config={"output_path": str(bundle)}) as index:
-        await index.add_directory(str(records))
+    The binary the Python API would start (from the `pagefind[bin]` wheel),
+    run as its command line: the same bundle, byte for byte, for a tenth less
+    time than the API's service, and no event loop to share with the caller.
+    """
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("Pagefind's binary is missing: install pagefind[bin]")
+    command = [str(binary), "--site", str(records), "--output-path", str(bundle.resolve())]
+    result = subprocess.run([*command, "--silent"], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"pagefind failed ({result.returncode}): {result.stderr.strip()}")
