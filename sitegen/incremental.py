@@ -388,7 +388,9 @@ class Builder:
 
     def build(self) -> Outcome:
         """Bring the output folder up to date; raise ContentError or any render error."""
-        with self._lock:
+        from sitegen.commands.build import relaxed_gc
+
+        with self._lock, relaxed_gc():
             return self._build()
 
     def _build(self) -> Outcome:
