@@ -26,23 +26,13 @@ import yaml
 from slugify import slugify
 
 from sitegen import frontmatter
+from sitegen.facts import FACT_KEYS
 from sitegen.frontmatter import ContentError, Document
 
-# Facts that ingest owns (FACTS.md keys), in the order they appear in a file.
-FACT_FIELDS = (
-    "title_ar",
-    "outlet_ar",
-    "author_ar",
-    "published",
-    "event_date",
-    "dates",
-    "officials",
-    "countries",
-    "places",
-    "topics",
-    "summary_ar",
-)
 BODY_FIELD = "body_ar"
+# Facts that ingest owns (FACTS.md keys), in the order they appear in a file;
+# the body goes below the front-matter and the source is kept apart.
+FACT_FIELDS = tuple(key for key in FACT_KEYS if key not in ("source", BODY_FIELD))
 # The documented key order. Keys ingest does not own (English fields written by
 # translate or editors, keys an editor added) are copied through untouched.
 KEY_ORDER = (

@@ -30,25 +30,11 @@ from sitegen.extract.entities import (
 )
 from sitegen.extract.text import Token, tokenize, unicode_normalize
 from sitegen.extract.topics import find_topics
+from sitegen.facts import FACT_KEYS
 from sitegen.registry import Registry, default_registry
 
 __all__ = ["FACT_KEYS", "extract_facts"]
 
-FACT_KEYS = (
-    "source",
-    "title_ar",
-    "outlet_ar",
-    "author_ar",
-    "published",
-    "event_date",
-    "dates",
-    "officials",
-    "countries",
-    "places",
-    "topics",
-    "summary_ar",
-    "body_ar",
-)
 _SENTENCE = re.compile(r"(?<=[.!؟?])\s+")
 SUMMARY_MAX_CHARS = 400
 _LEAD_MIN_WORDS = 12
