@@ -493,14 +493,17 @@ class Builder:
         """Everything from scratch into a new tree swapped in at the end (as `build`)."""
         from sitegen import render
         from sitegen.commands.build import atomic_output
-        from sitegen.publish import publish_extras
+        from sitegen.publish import start_extras
 
         new.invalidate()
         self._pending.clear()
         self._generation += 1
         with atomic_output(self.out_dir) as tmp:
-            render.write_pages(renderer, jobs, tmp, self.workers)
-            publish_extras(renderer, jobs, tmp)
+            extras = start_extras(renderer, jobs, tmp)
+            try:
+                render.write_pages(renderer, jobs, tmp, self.workers)
+            finally:
+                extras()
             for lang_docs in docs.values():
                 _write_search(tmp, lang_docs)
         new.out_id = folder_id(self.out_dir)
@@ -510,7 +513,7 @@ class Builder:
     def _update(self, renderer, jobs, docs, old: Manifest, new: Manifest) -> Outcome:
         """Render what changed into a staging folder, then move it into the output."""
         from sitegen import render
-        from sitegen.publish import publish_extras
+        from sitegen.publish import start_extras
 
         todo = [job for job in jobs if old.pages.get(job.path) != job.fingerprint]
         gone = sorted(set(old.pages) - set(new.pages))
@@ -527,9 +530,12 @@ class Builder:
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.stage-", dir=self.out_dir.parent)
         )
         try:
-            render.write_pages(renderer, todo, staging, self.workers)
-            if extras:
-                publish_extras(renderer, jobs, staging / "extras", extras)
+            wait = start_extras(renderer, jobs, staging / "extras", extras) if extras else None
+            try:
+                render.write_pages(renderer, todo, staging, self.workers)
+            finally:
+                if wait:
+                    wait()
             for lang_docs in search.values():
                 _write_search(staging / "search", lang_docs)
             old.invalidate()  # from here the output is between two states

@@ -92,7 +92,7 @@ def build(
         args = (base_url, strict, templates_dir, workers, search)
         return build_with_cache(content_dir, out_dir, cache_dir, *args)
     from sitegen import render
-    from sitegen.publish import publish_extras, publish_search
+    from sitegen.publish import publish_search, start_extras
     from sitegen.settings import load_settings
     from sitegen.site import load_site
 
@@ -106,8 +106,11 @@ def build(
         base = render.environment_digest(site, templates_dir, content_dir)
         jobs = render.plan_pages(site, base)
         with atomic_output(Path(out_dir)) as tmp:
-            pages = render.write_pages(renderer, jobs, tmp, workers)
-            publish_extras(renderer, jobs, tmp)
+            extras = start_extras(renderer, jobs, tmp)
+            try:
+                pages = render.write_pages(renderer, jobs, tmp, workers)
+            finally:
+                extras()
             if search:
                 publish_search(renderer, tmp)
     return BuildResult(Path(out_dir), pages, time.perf_counter() - started, warnings)
