@@ -380,6 +380,7 @@ class Builder:
         self.search = search
         self._cache: ContentCache | None = None
         self._registry_cache: tuple[str, Any] | None = None
+        self._outlet_ids: dict[str, str] = {}  # outlet name -> id, for this registry
         # Deferred search (serve): pages first, the index a moment later.
         self.defer_search = False
         self._lock = threading.RLock()  # one build or index swap at a time
@@ -430,10 +431,22 @@ class Builder:
         stamp = f"{digest}|{package_digest()}"
         data = _load_pickle(path)
         if data.get("stamp") == stamp and "registry" in data:
+            self._outlet_ids = data.get("outlet_ids", {})
             return data["registry"]
         registry = load(self.content_dir)
         _save_pickle(path, {"stamp": stamp, "registry": registry})
+        self._outlet_ids = {}
         return registry
+
+    def _save_outlet_ids(self, known: int) -> None:
+        """Store outlet ids resolved by this build with the registry they hold for."""
+        if len(self._outlet_ids) == known:
+            return
+        path = self.cache_dir / f"registry-{_key(self.content_dir)}.pickle"
+        data = _load_pickle(path)
+        if data.get("registry") is not None:
+            data.pop("version", None)
+            _save_pickle(path, {**data, "outlet_ids": self._outlet_ids})
 
     def warm(self) -> None:
         """Load the content cache and the registry now (serve, before the first edit)."""
@@ -464,7 +477,9 @@ class Builder:
 
         registry = self._registry()
         warnings = self._validate(registry, cache, stats)
-        site = build_site(settings, registry, read_site_articles(cache, stats))
+        known = len(self._outlet_ids)
+        site = build_site(settings, registry, read_site_articles(cache, stats), self._outlet_ids)
+        self._save_outlet_ids(known)
         renderer = render.Renderer(site, templates_dir)
         base = render.environment_digest(site, templates_dir, self.content_dir)
         jobs = render.plan_pages(site, base)

@@ -469,9 +469,19 @@ def load_site(content_dir: Path, settings: Settings | None = None) -> Site:
     return build_site(settings, registry, read_articles(content_dir))
 
 
-def build_site(settings: Settings, registry: Registry, articles: list[Article]) -> Site:
-    """Link articles to outlets, officials, places, topics, countries and events."""
-    outlets = _outlets(registry, articles)
+def build_site(
+    settings: Settings,
+    registry: Registry,
+    articles: list[Article],
+    outlet_ids: dict[str, str] | None = None,
+) -> Site:
+    """Link articles to outlets, officials, places, topics, countries and events.
+
+    `outlet_ids` memoises `outlet_id` for this registry (name → id) and is
+    filled in; the incremental build keeps it with the registry, so a rebuild
+    does not normalise outlet names (camel-tools) at all.
+    """
+    outlets = _outlets(registry, articles, {} if outlet_ids is None else outlet_ids)
     officials = _people(registry, articles, settings)
     places = _places(registry, articles)
     topics = _topics(registry, articles)
@@ -511,12 +521,14 @@ def outlet_id(name_ar: str, registry: Registry) -> str:
     return "outlet-" + hashlib.sha256(" ".join(name_ar.split()).encode()).hexdigest()[:10]
 
 
-def _outlets(registry: Registry, articles: list[Article]) -> dict[str, Outlet]:
+def _outlets(registry: Registry, articles: list[Article], ids: dict[str, str]) -> dict[str, Outlet]:
     out: dict[str, Outlet] = {}
     for article in articles:
         if not article.outlet_ar:
             continue
-        ident = outlet_id(article.outlet_ar, registry)
+        ident = ids.get(article.outlet_ar)
+        if ident is None:  # a dossier has a few dozen outlets, named thousands of times
+            ident = ids[article.outlet_ar] = outlet_id(article.outlet_ar, registry)
         if ident not in out:
             known = registry.outlets.get(ident)
             out[ident] = Outlet(
