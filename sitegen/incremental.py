@@ -535,7 +535,7 @@ class Builder:
             finally:
                 extras()
             for lang_docs in docs.values():
-                _write_search(tmp, lang_docs)
+                _write_search(tmp, lang_docs, self.cache_dir)
         new.out_id = folder_id(self.out_dir)
         new.save()
         return Outcome(len(jobs), len(jobs), 0, new.warnings, True, True, bool(docs))
@@ -567,7 +567,7 @@ class Builder:
                 if wait:
                     wait()
             for lang_docs in search.values():
-                _write_search(staging / "search", lang_docs)
+                _write_search(staging / "search", lang_docs, self.cache_dir)
             old.invalidate()  # from here the output is between two states
             _move_pages(staging, self.out_dir, [job.path for job in todo])
             if extras:
@@ -598,7 +598,7 @@ class Builder:
         staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir.parent))
         try:
             for docs in pending.values():
-                _write_search(staging, docs)
+                _write_search(staging, docs, self.cache_dir)
             return self._swap_search(staging, pending, generation)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -647,9 +647,11 @@ def _extras_digest(site, jobs, base: str) -> dict[str, str]:
     }
 
 
-def _write_search(out_dir: Path, docs: list[dict]) -> None:
+def _write_search(out_dir: Path, docs: list[dict], cache_dir: Path) -> None:
+    """Index `docs`; each record's normalised text is cached, so an edit re-normalises one."""
     search = importlib.import_module("sitegen.publish.search")
-    search.build_search_index(out_dir, [search.SearchDocument(**doc) for doc in docs])
+    documents = [search.SearchDocument(**doc) for doc in docs]
+    search.build_search_index(out_dir, documents, cache_dir=cache_dir / "search")
 
 
 def _move_pages(staging: Path, out_dir: Path, paths: list[str]) -> None:
