@@ -10,26 +10,16 @@ registry is compiled before the clock starts, as in a long ingest run.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from corpus import corpus_folder  # benchmarks/corpus.py (scripts run from this folder)
+
 from sitegen.extract import extract_facts
 from sitegen.registry import default_registry
-
-ROOT = Path(__file__).resolve().parent.parent
-MAKER = ROOT.parent / "shared" / "bench" / "make_articles.py"
-
-
-def _corpus(folder: Path | None, n: int, tmp: str) -> Path:
-    if folder is not None:
-        return folder
-    out = Path(tmp) / "corpus"
-    subprocess.run([sys.executable, str(MAKER), "--n", str(n), "--out", str(out)], check=True)
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=2000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = _corpus(args.corpus, args.n, tmp)
+        folder = corpus_folder(args.corpus, args.n, tmp)
         texts = [(p, p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*.txt"))]
     today = date(2026, 11, 23)
     registry = default_registry()

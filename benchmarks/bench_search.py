@@ -21,27 +21,17 @@ from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
+from corpus import corpus_folder  # benchmarks/corpus.py (scripts run from this folder)
+
 from sitegen.publish import search, search_text
 from sitegen.publish.search import SearchDocument, build_search_index
 from sitegen.publish.search_text import index_terms
-
-ROOT = Path(__file__).resolve().parent.parent
-MAKER = ROOT.parent / "shared" / "bench" / "make_articles.py"
-
-
-def _corpus(folder: Path | None, n: int, tmp: str) -> Path:
-    if folder is not None:
-        return folder
-    out = Path(tmp) / "corpus"
-    subprocess.run([sys.executable, str(MAKER), "--n", str(n), "--out", str(out)], check=True)
-    return out
 
 
 def _documents(corpus: Path) -> list[SearchDocument]:
@@ -115,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.content is not None:
             docs = _site_documents(args.content)
         else:
-            docs = _documents(_corpus(args.corpus, args.n, tmp))
+            docs = _documents(corpus_folder(args.corpus, args.n, tmp))
         search_text._MEMO.clear()
         started = time.perf_counter()
         words = sum(len(index_terms(f"{d.title}\n{d.text}", d.language).split()) for d in docs)
