@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -221,6 +222,14 @@ def _problem_sink(report: Report, on_problem):
 def _load_registry(content_dir: Path, note):
     from sitegen.registry import Registry, load_registry
 
+    if not (Path(content_dir) / "registry").is_dir():
+        # Not a failure (a new dossier may start empty), but every official will be
+        # "new" and no topic will match: say so rather than degrade silently.
+        print(
+            f"ingest: warning: {Path(content_dir) / 'registry'} does not exist: no known "
+            "officials, places, outlets or topics will be matched",
+            file=sys.stderr,
+        )
     try:
         return load_registry(content_dir)
     except ContentError as exc:

@@ -421,3 +421,17 @@ def test_an_empty_seed_folder_is_a_problem(site) -> None:
     report = run()
     assert not report.ok and "no raw articles (*.txt) in" in report.problems[0]
     assert str(seeds) in report.problems[0]
+
+
+def test_a_content_folder_without_registry_is_warned_about(tmp_path: Path, monkeypatch, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(raw(), encoding="utf-8")
+    monkeypatch.setattr("sitegen.extract.extract_facts", FakeExtractor(), raising=False)
+    content = tmp_path / "content"
+    assert main(["ingest", str(seeds), "--content", str(content)]) == 0
+    assert f"{content / 'registry'} does not exist" in capsys.readouterr().err
+    (content / "registry").mkdir()
+    (seeds / "b.txt").write_text(raw(), encoding="utf-8")
+    assert main(["ingest", str(seeds), "--content", str(content)]) == 0
+    assert "does not exist" not in capsys.readouterr().err
