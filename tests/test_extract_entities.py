@@ -94,6 +94,18 @@ def test_latin_name_next_to_a_role(registry) -> None:
     assert official["id"] == "ana-maria-costa"
 
 
+def test_a_latin_name_after_a_title_stops_at_the_arabic_word(registry) -> None:
+    text = (
+        "عنوان\nوبحثت السيدة Ana Maria Costa مستويات التعاون الأمني بين البلدين في مجال "
+        "مكافحة الإرهاب والجريمة المنظمة."
+    )
+    names = _by_name(_facts(registry, text))
+    assert "Ana Maria Costa" in names
+    assert all(
+        name.isascii() or not any(c.isascii() and c.isalpha() for c in name) for name in names
+    )
+
+
 def test_a_person_named_only_by_role_is_not_invented(registry) -> None:
     text = (
         "عنوان\nواستقبل المدير العام للشرطة البرتغالية نظيره المغربي، وبحث الجانبان سبل "

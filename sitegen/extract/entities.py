@@ -251,10 +251,13 @@ def _name_span(
     v = vocabulary()
     end = start
     names = 0
+    latin = start < len(tokens) and tokens[start].text.isascii()
     while end < len(tokens) and names < _MAX_NAME:
         token = tokens[end]
         if _is_stop(token) or token.norm.isdigit() or end in covered:
             break
+        if token.text.isascii() != latin:
+            break  # a name is written in one script: "Esperanza Llamazares مستويات" ends
         if _kind(token.norm):  # a stopword, role head or title
             break
         connector = _word(token) in v.connectors
