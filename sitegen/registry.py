@@ -188,6 +188,17 @@ def _entries(path: Path) -> list[tuple[dict, int | None]]:
     return out
 
 
+def _identified_entries(path: Path) -> list[tuple[str, dict, int | None]]:
+    """The entries of a list file with their checked, unique ids."""
+    seen: set[str] = set()
+    out = []
+    for entry, line in _entries(path):
+        ident = _req_str(entry, "id", path, line)
+        _check_id(ident, seen, path, line)
+        out.append((ident, entry, line))
+    return out
+
+
 def _check_id(ident: str, seen: set[str], path: Path, line: int | None) -> None:
     if not ident.isascii() or ident != ident.lower() or " " in ident:
         raise ContentError(path, line, f"id '{ident}' must be a lower-case ASCII slug")
@@ -207,9 +218,7 @@ def _check_country(code: str | None, path: Path, line: int | None) -> str | None
 
 def _load_officials(path: Path) -> dict[str, Official]:
     out: dict[str, Official] = {}
-    for entry, line in _entries(path):
-        ident = _req_str(entry, "id", path, line)
-        _check_id(ident, set(out), path, line)
+    for ident, entry, line in _identified_entries(path):
         out[ident] = Official(
             id=ident,
             name_en=_req_str(entry, "name_en", path, line),
@@ -224,9 +233,7 @@ def _load_officials(path: Path) -> dict[str, Official]:
 
 def _load_places(path: Path) -> dict[str, Place]:
     out: dict[str, Place] = {}
-    for entry, line in _entries(path):
-        ident = _req_str(entry, "id", path, line)
-        _check_id(ident, set(out), path, line)
+    for ident, entry, line in _identified_entries(path):
         out[ident] = Place(
             id=ident,
             name_en=_req_str(entry, "name_en", path, line),
@@ -239,9 +246,7 @@ def _load_places(path: Path) -> dict[str, Place]:
 
 def _load_outlets(path: Path) -> dict[str, Outlet]:
     out: dict[str, Outlet] = {}
-    for entry, line in _entries(path):
-        ident = _req_str(entry, "id", path, line)
-        _check_id(ident, set(out), path, line)
+    for ident, entry, line in _identified_entries(path):
         out[ident] = Outlet(
             id=ident,
             name_ar=_req_str(entry, "name_ar", path, line),
