@@ -42,12 +42,25 @@ def _search(page: Page, site: Site, language: str, query: str) -> list[str]:
     page.locator("[data-search][data-ready=true]").wait_for()
     page.locator("[data-search] input").fill(query)
     expect(page.locator(RESULT_LINK).first).to_be_visible(timeout=10_000)
+    _wait_for_every_result(page)
     more = page.locator(".pagefind-ui__button")
     while more.count() and more.first.is_visible():
         more.first.click()
-        page.wait_for_timeout(200)
+        _wait_for_every_result(page)
     hrefs = [link.evaluate("a => a.href") for link in page.locator(RESULT_LINK).all()]
     return [site.to_path(href) for href in hrefs]
+
+
+def _wait_for_every_result(page: Page) -> None:
+    """Pagefind UI lists results as placeholders and fills each when its fragment loads."""
+    page.wait_for_function(
+        """([item, link]) => {
+            const items = document.querySelectorAll(item).length;
+            return items > 0 && document.querySelectorAll(link).length === items;
+        }""",
+        arg=[".pagefind-ui__result", RESULT_LINK],
+        timeout=10_000,
+    )
 
 
 def _slugs(paths: list[str], language: str) -> set[str]:
