@@ -383,6 +383,9 @@ class Builder:
         self._outlet_ids: dict[str, str] = {}  # outlet name -> id, for this registry
         # Deferred search (serve): pages first, the index a moment later.
         self.defer_search = False
+        # Write the content cache after every build (the command line); serve
+        # keeps it in memory and calls `save_cache` when it is idle instead.
+        self.save_every_build = True
         self._lock = threading.RLock()  # one build or index swap at a time
         self._pending: dict[str, list[dict]] = {}  # language -> records not indexed yet
         self._generation = 0  # bumped by clean builds, which index everything
@@ -409,8 +412,15 @@ class Builder:
         try:
             outcome = self._rebuild(settings, templates_dir, env, manifest, cache, stats)
         finally:
-            cache.save()
+            if self.save_every_build:
+                cache.save()
         return outcome
+
+    def save_cache(self) -> None:
+        """Write the in-memory content cache, if it changed (serve, when idle or stopping)."""
+        with self._lock:
+            if self._cache is not None:
+                self._cache.save()
 
     def _registry(self) -> Any:
         """The registry, read again only when its files changed (kept while serving)."""

@@ -26,11 +26,15 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 
 from sitegen.frontmatter import ContentError
 from sitegen.incremental import Builder
+from sitegen.watch import NotifyWatcher
 
 ERROR_TEMPLATE = Path(__file__).resolve().parent / "serve_error.html"
-# livereload ignores a second reload within this many seconds of the last one;
-# an editor fixing a mistake quickly must still see the result.
-RELOAD_GAP = 0.3
+# livereload ignores a reload within this many seconds of the last one. The
+# watcher already gathers one save's writes into one batch, so every rebuild
+# reloads: an editor fixing a mistake quickly must see the result.
+RELOAD_GAP = 0.0
+# Seconds without a rebuild after which the in-memory build cache is written.
+SAVE_AFTER_IDLE = 3.0
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Rebuilder:
         self.state = state
         self.log = log
         self._indexer: threading.Thread | None = None
+        self._saver: threading.Timer | None = None
 
     def __call__(self) -> bool:
         from sitegen.commands.build import BuildError, build_errors
@@ -95,7 +100,16 @@ class Rebuilder:
             flush=True,
         )
         self._index_later()
+        self._save_later()
         return True
+
+    def _save_later(self) -> None:
+        """Write the build cache once editing pauses: a rebuild never waits for it."""
+        if self._saver is not None:
+            self._saver.cancel()
+        self._saver = threading.Timer(SAVE_AFTER_IDLE, self.builder.save_cache)
+        self._saver.daemon = True
+        self._saver.start()
 
     def _index_later(self) -> None:
         """Re-index search in the background: the page reloads without waiting for it."""
@@ -159,12 +173,13 @@ def serve(
     state = State()
     rebuild = Rebuilder(builder, state)
     rebuild()
+    builder.save_every_build = False  # written when idle and on exit (Rebuilder._save_later)
     builder.defer_search = True  # after the first build, pages never wait for search
     # The first edit should not pay for reading the cache; with a broken
     # registry the failed build has already said where.
     with contextlib.suppress(ContentError, OSError, ValueError):
         builder.warm()
-    server = Server()
+    server = Server(watcher=NotifyWatcher())
     server.SFH = _handler(state)
     server.watch(str(builder.content_dir), rebuild)
     server.watch(str(templates_dir or render.TEMPLATES_DIR), rebuild)
@@ -173,4 +188,7 @@ def serve(
     LiveReloadHandler.DEFAULT_RELOAD_TIME = RELOAD_GAP
     builder.out_dir.mkdir(parents=True, exist_ok=True)
     print(f"serve: http://127.0.0.1:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
-    server.serve(port=port, host="127.0.0.1", root=str(builder.out_dir), restart_delay=0)
+    try:
+        server.serve(port=port, host="127.0.0.1", root=str(builder.out_dir), restart_delay=0)
+    finally:
+        builder.save_cache()

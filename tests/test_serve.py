@@ -183,3 +183,17 @@ def test_template_error_names_template_and_line(content: Path, tmp_path: Path) -
     assert "about.html:1" in (state.error or "")
     about.write_text(good, encoding="utf-8")
     assert rebuild() and state.error is None
+
+
+def test_serve_writes_the_content_cache_when_told_not_on_every_build(
+    content: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    builder = Builder(content, tmp_path / "public", cache, search=False)
+    builder.save_every_build = False
+    builder.build()
+    assert not list(cache.glob("content-*.pickle"))
+    builder.save_cache()
+    assert len(list(cache.glob("content-*.pickle"))) == 1
+    fresh = Builder(content, tmp_path / "public", cache, search=False)
+    assert len(fresh._content_cache().entries) == len(list((content / "articles").glob("*.md")))

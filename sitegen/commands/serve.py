@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.jobs,
         search=not args.no_search,
     )
+    # A terminated server stops like an interrupted one: the build cache is written.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         serve(builder, args.port, args.templates, args.seeds)
     except OSError as exc:  # the port is taken, most often
