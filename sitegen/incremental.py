@@ -392,9 +392,9 @@ class Builder:
 
     def build(self) -> Outcome:
         """Bring the output folder up to date; raise ContentError or any render error."""
-        from sitegen.commands.build import relaxed_gc
+        from sitegen.commands.build import paused_gc
 
-        with self._lock, relaxed_gc():
+        with self._lock, paused_gc():
             return self._build()
 
     def _build(self) -> Outcome:

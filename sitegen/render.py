@@ -606,25 +606,26 @@ class _Deps:
 
     def closure(self, article: Article) -> str:
         """A digest of everything an article's listing shows: its event's reports and names."""
-        found = self._closures.get(article.slug)
+        key = article.event.id if article.event else article.slug  # one per event
+        found = self._closures.get(key)
         if found is None:
             seen: dict[str, str] = {}
             for member in article.event.articles if article.event else (article,):
                 for dep in self.names(member):
                     seen.setdefault(dep.slug, dep.digest)
             text = "".join(seen[slug] for slug in sorted(seen))
-            found = self._closures[article.slug] = hashlib.sha1(text.encode()).hexdigest()
+            found = self._closures[key] = hashlib.sha1(text.encode()).hexdigest()
         return found
 
     def of(self, articles: Iterable[Article]) -> str:
         """A digest of what a page showing `articles` (in a site-given order) depends on."""
-        digest = hashlib.sha256()
         seen: set[str] = set()
+        parts = []
         for article in articles:
             if article.slug not in seen:
                 seen.add(article.slug)
-                digest.update(self.closure(article).encode())
-        return digest.hexdigest()
+                parts.append(self.closure(article))
+        return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
 def _articles_of(items: Iterable[Any]) -> list[Article]:
@@ -764,10 +765,23 @@ def write_pages(
     _WORKER, _WORKER_OUT = renderer, out_dir
     try:
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-        with get_context("fork").Pool(workers) as pool:
+        with get_context("fork").Pool(workers, initializer=worker_gc) as pool:
             return sum(pool.imap_unordered(_render_chunk, chunks))
     finally:
         _WORKER = _WORKER_OUT = None
+
+
+def worker_gc() -> None:
+    """In a forked worker: leave what was inherited out of collections, collect the rest.
+
+    The parent builds with the collector paused; a worker rendering thousands
+    of pages makes cyclic garbage (template contexts), so it collects, but
+    never walks (and so never copies) the parent's model.
+    """
+    import gc
+
+    gc.freeze()
+    gc.enable()
 
 
 def _start_methods() -> list[str]:

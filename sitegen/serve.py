@@ -13,6 +13,7 @@ live-reloads too, so fixing the mistake brings the site back without a restart.
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 import threading
 import time
@@ -104,12 +105,20 @@ class Rebuilder:
         return True
 
     def _save_later(self) -> None:
-        """Write the build cache once editing pauses: a rebuild never waits for it."""
+        """Write the build cache and collect garbage once editing pauses.
+
+        A rebuild waits for neither: builds run with the collector paused
+        (`commands.build.paused_gc`), so the last model is freed here.
+        """
         if self._saver is not None:
             self._saver.cancel()
-        self._saver = threading.Timer(SAVE_AFTER_IDLE, self.builder.save_cache)
+        self._saver = threading.Timer(SAVE_AFTER_IDLE, self._idle)
         self._saver.daemon = True
         self._saver.start()
+
+    def _idle(self) -> None:
+        self.builder.save_cache()
+        gc.collect()
 
     def _index_later(self) -> None:
         """Re-index search in the background: the page reloads without waiting for it."""

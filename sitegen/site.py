@@ -481,12 +481,15 @@ def build_site(
     filled in; the incremental build keeps it with the registry, so a rebuild
     does not normalise outlet names (camel-tools) at all.
     """
-    outlets = _outlets(registry, articles, {} if outlet_ids is None else outlet_ids)
-    officials = _people(registry, articles, settings)
+    # Entities list their reports in time order; sorting once here, each list is
+    # filled in that order instead of sorted again (72,000 sort keys at 10,000).
+    chrono = sorted(articles, key=_by_date)
+    outlets = _outlets(registry, articles, chrono, {} if outlet_ids is None else outlet_ids)
+    officials = _people(registry, articles, chrono)
     places = _places(registry, articles)
-    topics = _topics(registry, articles)
+    topics = _topics(registry, chrono)
     events = group_events(articles, settings)
-    countries = _countries(registry, articles, officials, places, topics)
+    countries = _countries(registry, chrono, officials, places, topics)
     years: dict[int, list[Event]] = defaultdict(list)
     for event in events:
         years[event.date.year].append(event)
@@ -521,7 +524,10 @@ def outlet_id(name_ar: str, registry: Registry) -> str:
     return "outlet-" + hashlib.sha256(" ".join(name_ar.split()).encode()).hexdigest()[:10]
 
 
-def _outlets(registry: Registry, articles: list[Article], ids: dict[str, str]) -> dict[str, Outlet]:
+def _outlets(
+    registry: Registry, articles: list[Article], chrono: list[Article], ids: dict[str, str]
+) -> dict[str, Outlet]:
+    """Outlets by id; an unknown outlet's name comes from its first article by slug."""
     out: dict[str, Outlet] = {}
     for article in articles:
         if not article.outlet_ar:
@@ -539,9 +545,9 @@ def _outlets(registry: Registry, articles: list[Article], ids: dict[str, str]) -
                 source=None if known else article,
             )
         article.outlet = out[ident]
-        out[ident].articles.append(article)
-    for outlet in out.values():
-        outlet.articles.sort(key=_by_date)
+    for article in chrono:
+        if article.outlet is not None:
+            article.outlet.articles.append(article)
     return dict(sorted(out.items()))
 
 
@@ -550,20 +556,21 @@ def _by_date(article: Article) -> tuple[bool, str, str]:
     return (article.date is None, article.date.iso if article.date else "", article.slug)
 
 
-def _people(registry: Registry, articles: list[Article], settings: Settings) -> dict[str, Person]:
+def _people(
+    registry: Registry, articles: list[Article], chrono: list[Article]
+) -> dict[str, Person]:
     people: dict[str, Person] = {}
     for article in articles:
         for ref in article.officials:
-            if ref.id is None:
-                continue
-            person = people.get(ref.id)
-            if person is None:
+            if ref.id is not None and ref.id not in people:
                 person = people[ref.id] = _new_person(ref, registry)
                 person.source = article  # non-registry facts come from here
-            if not person.articles or person.articles[-1] is not article:
+    for article in chrono:
+        for ref in article.officials:
+            person = people.get(ref.id or "")
+            if person is not None and (not person.articles or person.articles[-1] is not article):
                 person.articles.append(article)
     for person in people.values():
-        person.articles.sort(key=_by_date)
         met: Counter[str] = Counter()
         for article in person.articles:
             met.update({r.id for r in article.officials if r.id and r.id != person.id})
@@ -609,22 +616,22 @@ def _places(registry: Registry, articles: list[Article]) -> dict[str, Place]:
     return dict(sorted(places.items()))
 
 
-def _topics(registry: Registry, articles: list[Article]) -> dict[str, Topic]:
+def _topics(registry: Registry, chrono: list[Article]) -> dict[str, Topic]:
     topics: dict[str, Topic] = {
         slug: Topic(slug, entry.ar, entry.en) for slug, entry in registry.topics.items()
     }
-    for article in articles:
+    for article in chrono:
         for slug in article.topics:
-            topic = topics.setdefault(slug, Topic(slug, slug.replace("_", " "), None))
+            topic = topics.get(slug) or topics.setdefault(
+                slug, Topic(slug, slug.replace("_", " "), None)
+            )
             topic.articles.append(article)
-    for topic in topics.values():
-        topic.articles.sort(key=_by_date)
     return {slug: topics[slug] for slug in sorted(topics) if topics[slug].articles}
 
 
 def _countries(
     registry: Registry,
-    articles: list[Article],
+    chrono: list[Article],
     people: dict[str, Person],
     places: dict[str, Place],
     topics: dict[str, Topic],
@@ -638,7 +645,7 @@ def _countries(
             )
         return countries[iso]
 
-    for article in articles:
+    for article in chrono:
         for iso in sorted(article.country_set):
             country(iso).articles.append(article)
     for person in people.values():
@@ -648,7 +655,6 @@ def _countries(
         if place.country:
             country(place.country).places.append(place)
     for entry in countries.values():
-        entry.articles.sort(key=_by_date)
         entry.topics = _ranked(Counter(topics[t] for a in entry.articles for t in a.topics))
         entry.outlets = _ranked(Counter(a.outlet for a in entry.articles if a.outlet))
     return dict(sorted(countries.items()))

@@ -64,7 +64,9 @@ def start_extras(renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS) 
         return lambda: None
     _PENDING = (renderer, jobs, out_dir, tuple(parts))
     try:
-        pool = get_context("fork").Pool(1)  # forks now: the worker holds _PENDING
+        from sitegen.render import worker_gc
+
+        pool = get_context("fork").Pool(1, initializer=worker_gc)  # forks now: holds _PENDING
     finally:
         _PENDING = None
     result = pool.apply_async(_publish_pending)
