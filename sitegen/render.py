@@ -581,18 +581,26 @@ def _fingerprint(
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+SITE_WIDE = "*site"  # the dependency of pages that change with any article
+
+
 class _Deps:
     """Which articles a page's output depends on, beyond templates and registry.
 
     A page shows its articles, the other reports of their events, and names of
     officials, places and outlets whose non-registry spelling comes from the
-    first article that named them (their `source`).
+    first article that named them (their `source`). What a listed item shows
+    is digested once per event (or undated article): its *closure*, found
+    under the item's key (`key_of`). `forget` drops the closures an edited
+    article is part of, so a plan can be brought up to date without
+    recomputing the others.
     """
 
     def __init__(self, site: Site) -> None:
         self.site = site
         self._names: dict[str, tuple[Article, ...]] = {}
         self._closures: dict[str, str] = {}
+        self._users: dict[str, set[str]] = {}  # article slug -> closure keys it is part of
 
     def names(self, article: Article) -> tuple[Article, ...]:
         found = self._names.get(article.slug)
@@ -604,36 +612,41 @@ class _Deps:
             found = self._names[article.slug] = (article, *sources.values())
         return found
 
-    def closure(self, article: Article) -> str:
-        """A digest of everything an article's listing shows: its event's reports and names."""
-        key = article.event.id if article.event else article.slug  # one per event
+    @staticmethod
+    def key_of(item: Article | Event) -> str:
+        """The closure key of a listed item: its event's id, or an undated article's slug."""
+        article = item.articles[0] if isinstance(item, Event) else item
+        return article.event.id if article.event else article.slug
+
+    def closure(self, key: str) -> str:
+        """A digest of everything a listed item shows: its event's reports and names."""
         found = self._closures.get(key)
         if found is None:
+            if key == SITE_WIDE:
+                return self.site.digest
+            article = self.site.by_slug[key]
             seen: dict[str, str] = {}
             for member in article.event.articles if article.event else (article,):
                 for dep in self.names(member):
                     seen.setdefault(dep.slug, dep.digest)
+                    self._users.setdefault(dep.slug, set()).add(key)
             text = "".join(seen[slug] for slug in sorted(seen))
             found = self._closures[key] = hashlib.sha1(text.encode()).hexdigest()
         return found
 
-    def of(self, articles: Iterable[Article]) -> str:
-        """A digest of what a page showing `articles` (in a site-given order) depends on."""
-        seen: set[str] = set()
-        parts = []
-        for article in articles:
-            if article.slug not in seen:
-                seen.add(article.slug)
-                parts.append(self.closure(article))
-        return hashlib.sha256("".join(parts).encode()).hexdigest()
+    def keys(self, items: Iterable[Article | Event]) -> tuple[str, ...]:
+        """The closure keys of what a page lists, in order, each once."""
+        return tuple(dict.fromkeys(self.key_of(item) for item in items))
 
+    def of(self, keys: Iterable[str]) -> str:
+        """A digest of what a page showing the items of `keys` depends on."""
+        return hashlib.sha256("".join(self.closure(key) for key in keys).encode()).hexdigest()
 
-def _articles_of(items: Iterable[Any]) -> list[Article]:
-    """The articles behind listed items (events or articles)."""
-    out: list[Article] = []
-    for item in items:
-        out.extend(item.articles if isinstance(item, Event) else (item,))
-    return out
+    def forget(self, slugs: Iterable[str]) -> None:
+        """Drop the closures that digest these articles (their text was edited)."""
+        for slug in slugs:
+            for key in self._users.pop(slug, ()):
+                self._closures.pop(key, None)
 
 
 def _counts(pairs: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
@@ -662,75 +675,114 @@ def _home_extra(site: Site) -> str:
     return repr(shown)
 
 
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page of the site before its fingerprint: what it shows, as closure keys."""
+
+    kind: str
+    template: str
+    route: str
+    key: str | None
+    deps: tuple[str, ...]
+    extra: str
+
+
+class Plan:
+    """Every page of a site and what each depends on.
+
+    The structure (which pages exist, what each lists) follows from the
+    site's facts; the fingerprints also from the articles' texts. After an
+    edit that changes texts only (`sitegen serve`'s common case), `refresh`
+    recomputes the closures of the edited articles and every fingerprint
+    from them, instead of planning the whole site again.
+    """
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.deps = _Deps(site)
+        self.pages = _plan_structure(site, self.deps)
+
+    def refresh(self, edited: Iterable[str]) -> None:
+        """The texts of these articles changed (their facts did not)."""
+        self.deps.forget(edited)
+
+    def jobs(self, base_digest: str) -> list[PageJob]:
+        """Every page, in both languages, with its fingerprint."""
+        jobs = []
+        languages = self.site.settings.languages
+        for page in self.pages:  # both languages side by side: a worker shares their parts
+            deps = self.deps.of(page.deps)
+            for lang in languages:
+                fingerprint = _fingerprint(base_digest, page.kind, page.key, lang, deps, page.extra)
+                path = output_path(lang, page.route)
+                jobs.append(
+                    PageJob(path, page.template, lang, page.route, page.kind, page.key, fingerprint)
+                )
+        for kind, path in (("root", "index.html"), ("root404", "404.html")):
+            fingerprint = _fingerprint(base_digest, kind, None, None, "")
+            jobs.append(PageJob(path, "root.html", None, "", kind, None, fingerprint))
+        return jobs
+
+
 def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
     """Every page of the site, in both languages, with its fingerprint."""
-    deps = _Deps(site)
-    entries: list[tuple[str, str, str, str | None, str, str]] = []
+    return Plan(site).jobs(base_digest)
+
+
+def _plan_structure(site: Site, deps: _Deps) -> list[PlannedPage]:
+    pages: list[PlannedPage] = []
     split = timeline_is_split(site)
     for kind, template, route in LIST_PAGES:
         if kind == "home":
-            shown = _articles_of(site.events[:8])
+            shown: list[Any] = list(site.events[:8])
             shown += [e.source for e in (*site.officials.values(), *site.outlets.values())]
-            entries.append(
-                (kind, template, route, None, deps.of(e for e in shown if e), _home_extra(site))
-            )
+            keys = deps.keys(e for e in shown if e)
+            pages.append(PlannedPage(kind, template, route, None, keys, _home_extra(site)))
         elif kind == "timeline" and split:
             listing = listing_of(site, kind, None)
-            _split_entries(entries, deps, listing, kind, "", [], repr(listing.years))
+            _split_pages(pages, deps, listing, kind, "", [], repr(listing.years))
         else:
-            entries.append((kind, template, route, None, site.digest, repr(split)))
+            pages.append(PlannedPage(kind, template, route, None, (SITE_WIDE,), repr(split)))
     for article in site.articles:
-        route = route_of(article)
-        entries.append(
-            ("article", "article.html", route, article.slug, deps.of([article]), repr(split))
+        keys = deps.keys([article])
+        pages.append(
+            PlannedPage(
+                "article", "article.html", route_of(article), article.slug, keys, repr(split)
+            )
         )
     for kind, table in ENTITY_TABLES.items():
         for key, entity in getattr(site, table).items():
-            sources: list[Article] = []
-            if kind == "official":
-                sources = [other.source for other, _ in entity.met if other.source]
-                sources += [entity.source] if entity.source else []
-            elif kind == "country":
-                sources = [e.source for e in (*entity.officials, *entity.places) if e.source]
-            elif kind == "outlet" and entity.source:
-                sources = [entity.source]
-            listing = listing_of(site, kind, key)
-            if listing.split:
-                extra = repr(listing.years) + _entity_extra(kind, entity) + repr(split)
-                _split_entries(entries, deps, listing, kind, key, sources, extra)
-            else:
-                shown = [*entity.articles, *sources]
-                entry = (kind, f"{kind}.html", route_of(entity), key, deps.of(shown), repr(split))
-                entries.append(entry)
-    # Both languages of a page side by side: a worker renders shared parts once.
-    jobs = [
-        PageJob(
-            output_path(lang, route),
-            template,
-            lang,
-            route,
-            kind,
-            key,
-            _fingerprint(base_digest, kind, key, lang, page_deps, extra),
-        )
-        for kind, template, route, key, page_deps, extra in entries
-        for lang in site.settings.languages
-    ]
-    for kind, path in (("root", "index.html"), ("root404", "404.html")):
-        fingerprint = _fingerprint(base_digest, kind, None, None, "")
-        jobs.append(PageJob(path, "root.html", None, "", kind, None, fingerprint))
-    return jobs
+            _entity_pages(pages, deps, site, kind, key, entity, split)
+    return pages
 
 
-def _split_entries(entries, deps, listing: Listing, kind, key, sources, extra) -> None:
+def _entity_pages(pages, deps: _Deps, site: Site, kind: str, key: str, entity, split) -> None:
+    sources: list[Article] = []
+    if kind == "official":
+        sources = [other.source for other, _ in entity.met if other.source]
+        sources += [entity.source] if entity.source else []
+    elif kind == "country":
+        sources = [e.source for e in (*entity.officials, *entity.places) if e.source]
+    elif kind == "outlet" and entity.source:
+        sources = [entity.source]
+    listing = listing_of(site, kind, key)
+    if listing.split:
+        extra = repr(listing.years) + _entity_extra(kind, entity) + repr(split)
+        _split_pages(pages, deps, listing, kind, key, sources, extra)
+    else:
+        keys = deps.keys([*entity.articles, *sources])
+        pages.append(PlannedPage(kind, f"{kind}.html", route_of(entity), key, keys, repr(split)))
+
+
+def _split_pages(pages, deps: _Deps, listing: Listing, kind, key, sources, extra) -> None:
     """A split listing's page (its latest reports) and one page per year."""
     latest = listing.latest(jsonld.TIMELINE_ITEMS if kind == "timeline" else LATEST)
-    shown = deps.of([*_articles_of(latest), *sources])
-    entries.append((kind, f"{kind}.html", listing.route, key or None, shown, extra))
+    keys = deps.keys([*latest, *sources])
+    pages.append(PlannedPage(kind, f"{kind}.html", listing.route, key or None, keys, extra))
     for year, items in listing.groups.items():
-        shown = deps.of([*_articles_of(items), *sources])
+        keys = deps.keys([*items, *sources])
         route = listing.year_route(year)
-        entries.append((f"{kind}-year", "year.html", route, f"{key}/{year}", shown, extra))
+        pages.append(PlannedPage(f"{kind}-year", "year.html", route, f"{key}/{year}", keys, extra))
 
 
 # --- writing ---------------------------------------------------------------------------------
