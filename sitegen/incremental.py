@@ -352,6 +352,89 @@ class Outcome:
     search: bool
 
 
+# Article fields that shape the site model (events, entity pages, their order
+# and names); an edit that leaves them alone changes texts only.
+def article_facts(article: Any) -> tuple:
+    return (
+        article.slug,
+        article.published,
+        article.event_date,
+        tuple(article.officials),
+        tuple(article.countries),
+        tuple(article.places),
+        tuple(article.topics),
+        article.outlet_ar,
+        bool(article.title_ar),
+    )
+
+
+@dataclass
+class LastBuild:
+    """The model and plan of the last successful build, kept by a long-lived Builder.
+
+    When an edit changes only texts (a title, a summary, the body, English),
+    the model's shape is the same: the edited articles' texts are copied
+    into it and the plan recomputes only their closures, instead of reading
+    and linking every article and planning every page again.
+    """
+
+    env: str
+    base: str
+    stats: dict[str, Stat]
+    site: Any
+    plan: Any
+    by_path: dict[str, Any] = field(default_factory=dict)
+
+    racy: set[str] = field(default_factory=set)  # files that may change unseen (`Stat.racy`)
+
+    def __post_init__(self) -> None:
+        self.by_path = {str(article.path): article for article in self.site.articles}
+        self.racy = {path for path, stat in self.stats.items() if stat.racy()}
+
+    def text_edits(self, env: str, stats: dict[str, Stat], cache: ContentCache):
+        """{path: new Article} when only texts changed since this build, else None."""
+        if env != self.env or stats.keys() != self.stats.keys():
+            return None
+        edited = {}
+        for path, stat in stats.items():
+            if self.stats[path] == stat and path not in self.racy:
+                continue
+            article = _article(cache, path, stat)
+            old = self.by_path.get(str(Path(path)))
+            if old is None or article_facts(old) != article_facts(article):
+                return None
+            edited[path] = article
+        return edited
+
+    def apply(self, edited: dict[str, Any], stats: dict[str, Stat]) -> None:
+        """Copy the edited texts into the model; forget what digested the old ones."""
+        from dataclasses import fields
+
+        from sitegen.site import site_digest
+
+        links = {"outlet", "event"}
+        for path, article in edited.items():
+            target = self.by_path[str(Path(path))]
+            for name in (f.name for f in fields(article) if f.name not in links):
+                setattr(target, name, getattr(article, name))
+            target.__dict__.pop("display_title_ar", None)  # a cached_property of the texts
+        self.site.digest = site_digest(self.site.articles)
+        self.plan.refresh(article.slug for article in edited.values())
+        self.stats = dict(stats)
+        self.racy = {path for path, stat in stats.items() if stat.racy()}
+
+
+def _article(cache: ContentCache, path: str, stat: Stat) -> Any:
+    """The (unlinked) Article of a content file, from the cache."""
+    from sitegen.site import article_from
+
+    entry = cache.entry(path, stat)
+    if entry.article is None:
+        entry.article = article_from(Path(path), entry.meta, entry.body, entry.digest)
+        entry.slim()
+    return entry.article
+
+
 class Builder:
     """Builds one content folder into one output folder, remembering what it did.
 
@@ -389,6 +472,7 @@ class Builder:
         self._lock = threading.RLock()  # one build or index swap at a time
         self._pending: dict[str, list[dict]] = {}  # language -> records not indexed yet
         self._generation = 0  # bumped by clean builds, which index everything
+        self._last: LastBuild | None = None  # the model of the last build (serve's edits)
 
     def build(self) -> Outcome:
         """Bring the output folder up to date; raise ContentError or any render error."""
@@ -483,16 +567,35 @@ class Builder:
 
     def _rebuild(self, settings, templates_dir, env, manifest, cache, stats) -> Outcome:
         from sitegen import render
-        from sitegen.site import build_site
 
         registry = self._registry()
         warnings = self._validate(registry, cache, stats)
+        last, self._last = self._last, None  # changed below; kept only if the build succeeds
+        edited = last.text_edits(env, stats, cache) if last is not None else None
+        if last is not None and edited is not None:
+            last.apply(edited, stats)
+            site, plan, base = last.site, last.plan, last.base
+        else:
+            site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
+        renderer = render.Renderer(site, templates_dir)
+        jobs = plan.jobs(base)
+        outcome = self._write(renderer, jobs, env, manifest, stats, warnings, base)
+        self._last = LastBuild(env, base, dict(stats), site, plan)
+        return outcome
+
+    def _model(self, settings, registry, cache, stats, templates_dir):
+        """The site model and page plan built from every article (a full rebuild)."""
+        from sitegen import render
+        from sitegen.site import build_site
+
         known = len(self._outlet_ids)
         site = build_site(settings, registry, read_site_articles(cache, stats), self._outlet_ids)
         self._save_outlet_ids(known)
-        renderer = render.Renderer(site, templates_dir)
         base = render.environment_digest(site, templates_dir, self.content_dir)
-        jobs = render.plan_pages(site, base)
+        return site, render.Plan(site), base
+
+    def _write(self, renderer, jobs, env, manifest, stats, warnings, base) -> Outcome:
+        site = renderer.site
         new = Manifest(manifest.path, env, None, {j.path: j.fingerprint for j in jobs})
         new.stats = {k: v for k, v in stats.items() if not v.racy()}
         new.warnings = warnings

@@ -498,7 +498,6 @@ def build_site(
         key=lambda a: (a.published.iso if a.published else "", a.slug),
         reverse=True,
     )
-    digest = hashlib.sha256("".join(a.digest for a in articles).encode()).hexdigest()
     return Site(
         settings=settings,
         registry=registry,
@@ -512,8 +511,13 @@ def build_site(
         topics=topics,
         outlets=outlets,
         years=sorted(years.items(), reverse=True),
-        digest=digest,
+        digest=site_digest(articles),
     )
+
+
+def site_digest(articles: list[Article]) -> str:
+    """What changes with any article's file: the digest of every file, in slug order."""
+    return hashlib.sha256("".join(a.digest for a in articles).encode()).hexdigest()
 
 
 def outlet_id(name_ar: str, registry: Registry) -> str:

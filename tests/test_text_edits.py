@@ -1,0 +1,162 @@
+"""A long-lived Builder (serve) updates its model in place when an edit changes texts only.
+
+Each test keeps one Builder across edits, as `sitegen serve` does, and checks
+two things: whether the model was rebuilt from every article or updated in
+place (the full path is `Builder._model`), and that the output equals a clean
+build of the same content, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen import incremental
+from sitegen.commands.build import BuildError, build
+from sitegen.frontmatter import ContentError
+from sitegen.incremental import Builder
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
+EDITED = "2025-01-29-hammouchi-madrid"
+UNDATED = "hammouchi-receives-guardia-civil"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    for path in (target / "articles").glob("*.md"):
+        _age(path)
+    return target
+
+
+@pytest.fixture
+def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the builds that made the model from every article."""
+    calls: list[int] = []
+    model = Builder._model
+
+    def counted(self, *args):
+        calls.append(1)
+        return model(self, *args)
+
+    monkeypatch.setattr(Builder, "_model", counted)
+    return calls
+
+
+def _age(path: Path) -> None:
+    stamp = path.stat().st_mtime_ns - 10 * 10**9
+    os.utime(path, ns=(stamp, stamp))
+
+
+def _edit(content: Path, slug: str, old: str, new: str) -> None:
+    path = content / "articles" / f"{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    _age(path)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _assert_same_as_clean(content: Path, out: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build(content, clean, search=False, workers=1)
+    got, want = _tree(out), _tree(clean)
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
+
+
+def _builder(content: Path, tmp_path: Path) -> Builder:
+    return Builder(content, tmp_path / "public", tmp_path / "cache", search=False, workers=1)
+
+
+def test_text_edits_update_the_model_in_place(content: Path, tmp_path: Path, full_builds) -> None:
+    builder = _builder(content, tmp_path)
+    builder.build()
+    assert full_builds == [1]
+    _edit(content, EDITED, "summary_ar: اجتمع", "summary_ar: التقى واجتمع")
+    _edit(content, UNDATED, "\n\n", "\n\nفقرة جديدة في أول النص.\n\n")
+    outcome = builder.build()
+    assert full_builds == [1], "a text edit rebuilt the model from every article"
+    assert 0 < outcome.pages < outcome.total
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _edit(content, EDITED, "title_ar: تعاون", "title_ar: تنسيق")  # and again
+    builder.build()
+    assert full_builds == [1]
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("event_date: 2025-01-29", "event_date: 2025-01-20"),
+        ("  - drug_trafficking\n", ""),
+        ("    name_en: Dieter Romann", "    name_en: Dieter Romann Jr."),
+        ("outlet_ar: أنتلجنسيا المغرب", "outlet_ar: هسبريس"),
+        ("  - DE\n", ""),
+    ],
+)
+def test_fact_edits_rebuild_the_model(
+    content: Path, tmp_path: Path, full_builds, old: str, new: str
+) -> None:
+    builder = _builder(content, tmp_path)
+    builder.build()
+    _edit(content, EDITED, old, new)
+    builder.build()
+    assert full_builds == [1, 1]
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+
+
+def test_added_or_deleted_article_rebuilds_the_model(
+    content: Path, tmp_path: Path, full_builds
+) -> None:
+    builder = _builder(content, tmp_path)
+    builder.build()
+    (content / "articles" / f"{UNDATED}.md").unlink()
+    builder.build()
+    assert full_builds == [1, 1]
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+
+
+def test_a_failed_build_does_not_leave_a_half_updated_model(
+    content: Path, tmp_path: Path, full_builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builder = _builder(content, tmp_path)
+    builder.build()
+    _edit(content, EDITED, "summary_ar: اجتمع", "summary_ar: التقى واجتمع")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "_move_pages", broken)
+        with pytest.raises(RuntimeError):
+            builder.build()
+    builder.build()  # the model was changed by the failed build: made again
+    assert full_builds == [1, 1]
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+
+
+def test_broken_yaml_then_fixed_stays_on_the_quick_path(
+    content: Path, tmp_path: Path, full_builds
+) -> None:
+    builder = _builder(content, tmp_path)
+    builder.build()
+    path = content / "articles" / f"{EDITED}.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("title_ar: ", "title_ar: [unclosed ", 1), encoding="utf-8")
+    _age(path)
+    with pytest.raises((BuildError, ContentError)):
+        builder.build()
+    path.write_text(good.replace("title_ar: تعاون", "title_ar: تنسيق", 1), encoding="utf-8")
+    _age(path)
+    builder.build()
+    assert full_builds == [1]  # validation failed before the model was touched
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
