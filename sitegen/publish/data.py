@@ -61,31 +61,85 @@ def dossier(site: Site) -> dict[str, Any]:
     return {
         "generator": "sitegen",
         "articles": [article_data(a) for a in site.articles],
-        "events": [
-            {"id": e.id, "date": e.date.iso, "articles": sorted(a.slug for a in e.articles)}
-            for e in sorted(site.events, key=lambda e: e.id)
-        ],
-        "officials": [
-            {
-                "id": p.id,
-                "name_ar": p.name_ar,
-                "name_en": p.name_en,
-                "role_ar": p.role_ar,
-                "role_en": p.role_en,
-                "country": p.country,
-                "known": p.known,
-            }
-            for p in site.officials.values()
-        ],
+        "events": _events(site),
+        "officials": _officials(site),
     }
 
 
+def _events(site: Site) -> list[dict[str, Any]]:
+    return [
+        {"id": e.id, "date": e.date.iso, "articles": sorted(a.slug for a in e.articles)}
+        for e in sorted(site.events, key=lambda e: e.id)
+    ]
+
+
+def _officials(site: Site) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": p.id,
+            "name_ar": p.name_ar,
+            "name_en": p.name_en,
+            "role_ar": p.role_ar,
+            "role_en": p.role_en,
+            "country": p.country,
+            "known": p.known,
+        }
+        for p in site.officials.values()
+    ]
+
+
 def dossier_json(site: Site) -> str:
-    """The dossier as `json.dumps(..., sort_keys=True, indent=1)` writes it, faster."""
+    """The dossier as `json.dumps(..., sort_keys=True, indent=1)` writes it, faster.
+
+    Each article's text is kept between calls (`sitegen serve` writes this
+    file after every edit): only articles whose file, outlet or event
+    changed are written again.
+    """
+    data = {
+        "generator": "sitegen",
+        "articles": _Written([_article_text(a) for a in site.articles]),
+        "events": _Written([_event_text(e) for e in _events(site)]),
+        "officials": _officials(site),
+    }
+    if len(_TEXTS) > 2 * (len(data["articles"]) + len(data["events"])) + 1000:
+        _TEXTS.clear()  # mostly texts of versions edited since: the next call refills it
     out: list[str] = []
-    _indented(dossier(site), out, "\n")
+    _indented(data, out, "\n")
     out.append("\n")
     return "".join(out)
+
+
+class _Written(list):
+    """Items already written as JSON at the articles' depth."""
+
+
+ARTICLE_NEWLINE = "\n  "  # articles and events are lists at depth 2 of the dossier
+_TEXTS: dict[tuple, str] = {}
+
+
+def _event_text(event: dict[str, Any]) -> str:
+    key = (event["id"], event["date"], *event["articles"])
+    text = _TEXTS.get(key)
+    if text is None:
+        out: list[str] = []
+        _indented(event, out, ARTICLE_NEWLINE)
+        text = _TEXTS[key] = "".join(out)
+    return text
+
+
+def _article_text(article: Article) -> str:
+    outlet = article.outlet
+    key = (
+        article.digest,
+        article.event.id if article.event else None,
+        (outlet.id, outlet.name_ar, outlet.name_en) if outlet else None,
+    )
+    text = _TEXTS.get(key)
+    if text is None:
+        out: list[str] = []
+        _indented(article_data(article), out, ARTICLE_NEWLINE)
+        text = _TEXTS[key] = "".join(out)
+    return text
 
 
 def _indented(value: Any, out: list[str], newline: str) -> None:
@@ -114,6 +168,9 @@ def _indented(value: Any, out: list[str], newline: str) -> None:
             _indented(value[key], out, inner)
             separator = "," + inner
         out.append(newline + "}")
+    elif isinstance(value, _Written):
+        inner = newline + " "
+        out.append("[" + inner + ("," + inner).join(value) + newline + "]" if value else "[]")
     elif isinstance(value, list | tuple):
         if not value:
             out.append("[]")
