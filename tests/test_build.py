@@ -446,3 +446,12 @@ def test_fingerprints_change_only_for_pages_that_show_a_changed_article(tmp_path
     assert same_base == after
     other_base = {job.path: job.fingerprint for job in plan_pages(load_site(content), "templates")}
     assert not set(other_base.items()) & set(after.items())
+
+
+def test_a_build_shows_the_first_warnings_and_counts_the_rest(capsys) -> None:
+    from sitegen.commands.build import print_warnings
+
+    print_warnings([f"a.md:{n}: warning: w{n}" for n in range(25)], shown=20)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:20] == [f"a.md:{n}: warning: w{n}" for n in range(20)]
+    assert lines[20:] == ["… and 5 more warning(s): `sitegen check` lists them all"]

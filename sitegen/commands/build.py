@@ -68,11 +68,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"sitegen build: failed: {exc}", file=sys.stderr)
         print(f"sitegen build: {args.out} was left as it was", file=sys.stderr)
         return 1
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
+    print_warnings(result.warnings)
     rendered = "" if result.rendered is None else f" ({result.rendered} rendered)"
     print(f"built {result.pages} pages{rendered} into {result.out_dir} in {result.seconds:.2f} s")
     return 0
+
+
+# A dossier being built up can have thousands of warnings (English not written
+# yet); a build shows the first ones and a count, `sitegen check` lists them all.
+SHOWN_WARNINGS = 20
+
+
+def print_warnings(warnings: list[str], shown: int = SHOWN_WARNINGS) -> None:
+    for warning in warnings[:shown]:
+        print(warning, file=sys.stderr)
+    if len(warnings) > shown:
+        rest = len(warnings) - shown
+        print(f"… and {rest} more warning(s): `sitegen check` lists them all", file=sys.stderr)
 
 
 def build(
