@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import importlib
-import json
 import os
 import pickle
 import shutil
@@ -37,6 +36,7 @@ from typing import Any
 
 from sitegen import content
 from sitegen.frontmatter import ContentError
+from sitegen.publish import records_digest
 
 DEFAULT_CACHE = Path(".sitegen-cache")
 CACHE_VERSION = 1
@@ -609,7 +609,7 @@ class Builder:
         new.warnings = warnings
         new.extras = _extras_digest(site, jobs, base)
         docs = self._search_docs(renderer)
-        new.search = {lang: _digest(d) for lang, d in docs.items()}
+        new.search = {lang: records_digest(d) for lang, d in docs.items()}
         if manifest.matches(self.out_dir, env):
             return self._update(renderer, jobs, docs, manifest, new)
         return self._clean(renderer, jobs, docs, new)
@@ -735,7 +735,7 @@ class Builder:
                 if self._pending.get(lang) is not docs:
                     continue  # edited again meanwhile: the newer records come next
                 _swap_dir(staging / lang / "pagefind", self.out_dir / lang / "pagefind")
-                manifest.search[lang] = _digest(docs)
+                manifest.search[lang] = records_digest(docs)
                 del self._pending[lang]
                 swapped.append(lang)
             if swapped and manifest.matches(self.out_dir, manifest.env):
@@ -745,11 +745,6 @@ class Builder:
 
 def _same_stats(old: dict[str, Stat], new: dict[str, Stat]) -> bool:
     return old == new and not any(stat.racy() for stat in new.values())
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _extras_digest(site, jobs, base: str) -> dict[str, str]:

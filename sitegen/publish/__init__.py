@@ -6,6 +6,7 @@ the same (temporary) output folder as the pages.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import os
@@ -101,23 +102,57 @@ def publish_search(renderer: Any, out_dir: Path) -> bool:
 
 
 def search_documents(renderer: Any) -> list[dict[str, str]]:
-    """One record per article page and official page, per language (urls from the root)."""
+    """One record per article page and official page, per language (urls from the root).
+
+    An article's record is kept between calls (serve rebuilds after every
+    edit) and made again only when its file or the names it shows changed.
+    """
     site = renderer.site
     docs = []
     for lang, L in renderer.presenters.items():
         for article in site.articles:
-            title = L.title(article).text
-            summary = L.summary(article)
             names = " ".join(L.name_text(L.person(ref)) for ref in article.officials)
-            excerpt = summary.text if summary else ""
-            text = "\n".join(filter(None, [title, excerpt, names, article.body_ar]))
-            docs.append(_doc(f"/{lang}/articles/{article.slug}/", lang, title, text, excerpt))
+            key = (lang, article.slug, article.digest, names)
+            doc = _RECORDS.get(key)
+            if doc is None:
+                doc = _RECORDS[key] = _article_record(L, article, names)
+            docs.append(doc)
         for person in site.officials.values():
             name = L.name_text(person)
             role = (person.role_ar if lang == "ar" else person.role_en or person.role_ar) or ""
             text = "\n".join(filter(None, [name, person.name_ar, person.name_en or "", role]))
             docs.append(_doc(f"/{lang}/officials/{person.id}/", lang, name, text, role))
+    if len(_RECORDS) > 2 * len(docs) + 1000:
+        _RECORDS.clear()  # mostly records of versions edited since
     return docs
+
+
+_RECORDS: dict[tuple, dict[str, str]] = {}
+
+
+def _article_record(L: Any, article: Any, names: str) -> dict[str, str]:
+    title = L.title(article).text
+    summary = L.summary(article)
+    excerpt = summary.text if summary else ""
+    text = "\n".join(filter(None, [title, excerpt, names, article.body_ar]))
+    return _doc(f"/{L.lang}/articles/{article.slug}/", L.lang, title, text, excerpt)
+
+
+def records_digest(docs: list[dict[str, str]]) -> str:
+    """A digest of a language's records: whether its index must be made again."""
+    parts = []
+    for doc in docs:
+        found = _HASHES.get(id(doc))
+        if found is None or found[0] is not doc:
+            text = "\x1f".join(doc[k] for k in ("url", "language", "title", "text", "excerpt"))
+            found = _HASHES[id(doc)] = (doc, hashlib.sha256(text.encode()).hexdigest())
+        parts.append(found[1])
+    if len(_HASHES) > 2 * len(docs) + 1000:
+        _HASHES.clear()
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
+
+
+_HASHES: dict[int, tuple[dict[str, str], str]] = {}  # id(record) -> (record, its digest)
 
 
 def _doc(url: str, lang: str, title: str, text: str, excerpt: str) -> dict[str, str]:
