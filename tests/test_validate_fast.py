@@ -1,0 +1,81 @@
+"""The fast ways of reading and checking content give what the reference ways give.
+
+Validation parses each file once with libyaml (a tuned loader, lines found
+from the same node tree); these tests hold each shortcut to the slower
+reference it replaces.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sitegen import content, frontmatter
+from tests.test_check import GOOD
+
+# Every kind of scalar the YAML 1.1 resolvers tell apart, and the structures
+# PyYAML constructs specially (anchors, merge keys, explicit tags).
+YAML_CASES = [
+    "a: 1\nb: -1.5\nc: 1e3\nd: 0x1F\ne: 0o17\nf: 017\ng: +12\nh: 1_000\ni: 190:20:30\n",
+    "a: true\nb: yes\nc: No\nd: off\ne: ON\nf: y\ng: TRUE\nh: Yes\n",
+    "a: ~\nb: null\nc: NULL\nd:\ne: ''\nf: '~'\ng: \"null\"\n",
+    "a: .inf\nb: -.Inf\nc: .NaN\nd: 3.\ne: .5\n",
+    "a: 2025-01-29\nb: 2001-12-14t21:59:43.10-05:00\nc: 2025-01\nd: '2025-01-29'\n",
+    "a: !!str 12\nb: !!int '7'\nc: !!float '1'\nd: !!bool 'yes'\ne: !!null ''\n",
+    "c: '<<'\ne: '-'\nf: +\ng: .\nh: '='\n",
+    "base: &b {id: x, n: 1}\nitem:\n  <<: *b\n  n: 2\nlist: [*b, *b]\n",
+    "base: &b {id: x}\nmore: &m {k: v}\nitem:\n  <<: [*b, *m]\n  z: 1\n",
+    "? complex\n: value\n'quoted key': 1\n\"dq\": 2\nعنوان: نص عربي\n",
+    "t: |\n  سطر\n  سطر\nf: >\n  a\n  b\nk: |-\n  x\n",
+    "l:\n  - a\n  - [1, 2, {x: null}]\n  - - nested\n    - 3.0\n",
+    "",
+    "# only a comment\n",
+    "- a list\n- 2\n",
+    "plain scalar",
+]
+
+
+def _outcome(load: Any, text: str) -> str:
+    try:
+        return repr(load(text))  # repr tells 1 from True and from 1.0
+    except yaml.YAMLError:
+        return "YAMLError"
+    except ValueError as exc:  # PyYAML lets some through (`!!int x`)
+        return f"ValueError: {exc}"
+
+
+@pytest.mark.parametrize("text", [*YAML_CASES, "a: =\n", "a: <<\n", "a: !!int x\n", "[a: b"])
+def test_fast_loader_constructs_what_pyyaml_does(text: str) -> None:
+    reference = _outcome(lambda t: yaml.load(t, Loader=frontmatter._Loader), text)  # pure Python
+    assert _outcome(lambda t: content._load(t)[0], text) == reference
+    if not reference.startswith(("YAMLError", "ValueError")):
+        node = content._load(text)[1]
+        assert (node is None) == (text.strip() in ("", "# only a comment"))
+
+
+@pytest.mark.parametrize("text", [t for t in YAML_CASES if t.startswith(("base", "t:", "l:"))])
+def test_lines_found_on_demand_are_the_reference_readers(text: str) -> None:
+    """Also when merge keys, which PyYAML flattens into the tree, are there."""
+    file_text = f"---\n{text}---\nbody\n"
+    head, body, body_line = frontmatter.split(file_text)
+    lazy = content.parse_head(head, body, body_line, Path("a.md"), "lazy")
+    reference = frontmatter.parse(file_text, "a.md")
+    assert lazy.meta == reference.meta
+    for key_path in reference.lines:
+        assert lazy.line_of(*key_path) == reference.line_of(*key_path)
+    assert lazy.lines == reference.lines
+
+
+def test_fast_reading_of_a_real_file_equals_the_reference_reader() -> None:
+    text = GOOD.replace("published: 2025-01-29", "published: 2025-01-29\nn: 3\nflag: yes")
+    fast = content.parse_document(text, Path("a.md"), with_lines=True)
+    reference = frontmatter.parse(text, "a.md")
+    assert (fast.meta, fast.body, fast.body_line) == (
+        reference.meta,
+        reference.body,
+        reference.body_line,
+    )
+    assert fast.lines == reference.lines
