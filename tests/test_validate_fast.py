@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sitegen import content, frontmatter
+from sitegen import content, frontmatter, validate
 from tests.test_check import GOOD
 
 # Every kind of scalar the YAML 1.1 resolvers tell apart, and the structures
@@ -79,3 +79,27 @@ def test_fast_reading_of_a_real_file_equals_the_reference_reader() -> None:
         reference.body_line,
     )
     assert fast.lines == reference.lines
+
+
+# --- duplicate keys ---------------------------------------------------------------------
+
+
+def test_duplicate_keys_are_found_on_their_lines_only() -> None:
+    head = "\n".join(
+        [
+            "slug: a",  # line 2
+            "title_ar: x",
+            "slug : b",  # a duplicate, with a space before ':'
+            "summary_ar: |",
+            "  slug: inside a block, indented",
+            "slug\n: not a key on one line",  # 'slug' then ':' on the next line
+            "title_ar:\r",  # CR before the line end still ends the key
+            "title_arx: y",
+            "slug:b",  # no space after ':': not a key
+        ]
+    )
+    found = [(i.line, i.message) for i in validate._duplicate_keys(head, Path("a.md"))]
+    assert found == [
+        (4, "duplicate key 'slug' (first on line 2): only this one is kept"),
+        (9, "duplicate key 'title_ar' (first on line 3): only this one is kept"),
+    ]
