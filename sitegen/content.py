@@ -284,11 +284,44 @@ def _assemble(
 # --- reading content -----------------------------------------------------------------
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
-    """libyaml loader with the same resolvers as sitegen.frontmatter (dates stay strings)."""
+    """libyaml loader with the same resolvers as sitegen.frontmatter (dates stay strings).
+
+    Once libyaml has parsed, two Python hooks run per node and make most of a
+    load's time: `resolve` (the tag of a plain scalar) and `construct_object`.
+    Both take a short way for the common case and give PyYAML's results
+    (tests/test_check.py compares them with the stock loader's).
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            for tag, regexp in _RESOLVERS.get(value[:1], _ANY_START):
+                if regexp.match(value):
+                    return tag
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
+            return node.value  # what construct_yaml_str makes of it
+        return super().construct_object(node, deep)
 
 
 _FastLoader.yaml_implicit_resolvers = frontmatter._Loader.yaml_implicit_resolvers
+# Resolvers by the first character of a plain scalar, with those for any start
+# appended: the list `resolve` would build on each call.
+_ANY_START = tuple(_FastLoader.yaml_implicit_resolvers.get(None, []))
+_RESOLVERS = {
+    start: (*resolvers, *_ANY_START)
+    for start, resolvers in _FastLoader.yaml_implicit_resolvers.items()
+    if start is not None
+}
+# Merge keys (`<<: *base`) are flattened into the node tree as it is
+# constructed; a file that may have one is composed again to find lines.
+_MAY_MERGE = ("<<", "merge")
 
 
 def read_document(path: Path, with_lines: bool = False) -> Document:
@@ -308,16 +341,43 @@ def parse_document(text: str, path: Path, with_lines: bool = False) -> Document:
     """
     yaml_text, body, body_line = frontmatter.split(text, path)
     try:
-        meta = yaml.load(yaml_text, Loader=_FastLoader) or {}
-        node = yaml.compose(yaml_text, Loader=_FastLoader) if with_lines else None
+        return parse_head(yaml_text, body, body_line, path, "now" if with_lines else "none")
     except yaml.YAMLError:
         return frontmatter.parse(text, path)  # raises with the line of the error
+
+
+def parse_head(
+    yaml_text: str, body: str, body_line: int, path: Path, lines: str = "none"
+) -> Document:
+    """A Document from a front-matter split off its file, in one libyaml pass.
+
+    `lines` is "now" (every key's line), "lazy" (found at the first
+    `Document.line_of`, from the same node tree) or "none". Raises
+    yaml.YAMLError, which has no usable line: `parse_document` then asks the
+    pure-Python parser, whose error names it.
+    """
+    meta, node = _load(yaml_text)
+    if lines != "none" and node is not None and any(m in yaml_text for m in _MAY_MERGE):
+        node = yaml.compose(yaml_text, Loader=_FastLoader)  # the tree before flattening
+    meta = meta or {}
     if not isinstance(meta, dict):
         raise ContentError(path, 2, "front-matter must be a mapping of keys to values")
-    lines: dict[tuple, int] = {}
-    if node is not None:
-        frontmatter._collect_lines(node, (), lines)
-    return Document(path, meta, body, body_line, lines)
+    doc = Document(path, meta, body, body_line)
+    if lines == "now" and node is not None:
+        frontmatter.collect_lines(node, doc.lines)
+    elif lines == "lazy":
+        doc.node = node
+    return doc
+
+
+def _load(yaml_text: str) -> tuple[Any, yaml.Node | None]:
+    """`yaml.load`, keeping the node tree the data was constructed from."""
+    loader = _FastLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def article_files(content_dir: Path) -> list[Path]:

@@ -63,16 +63,26 @@ _Dumper.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 @dataclass
 class Document:
-    """A content file: its metadata, its body and where each key sits."""
+    """A content file: its metadata, its body and where each key sits.
+
+    `lines` may be left to find on demand: a Document made with `node` (the
+    YAML root its `meta` was constructed from) fills `lines` from it at the
+    first `line_of`, since most files never need a line (validation asks only
+    when it has something to report).
+    """
 
     path: Path
     meta: dict[str, Any]
     body: str
     body_line: int = 1
     lines: dict[tuple, int] = field(default_factory=dict)
+    node: yaml.Node | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, *key_path: str | int) -> int | None:
         """Line of a key path like ("officials", 2, "id"), or of its nearest parent."""
+        if self.node is not None:
+            collect_lines(self.node, self.lines)
+            self.node = None
         path = tuple(key_path)
         while path:
             if path in self.lines:
@@ -116,21 +126,34 @@ def parse(text: str, path: Path | str = "<string>") -> Document:
         raise ContentError(path, 2, "front-matter must be a mapping of keys to values")
     lines: dict[tuple, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines)
+        collect_lines(node, lines)
     return Document(Path(path), meta, body, body_line, lines)
 
 
+def collect_lines(root: yaml.Node, out: dict[tuple, int]) -> None:
+    """Fill `out` with the line of every key path under `root` (a key's own line).
+
+    Walk the node tree of a front-matter (lines are 1-based and counted from
+    the file's first line, the fence). A key written twice keeps the line of
+    its last occurrence, as its value does.
+    """
+    out[()] = root.start_mark.line + 2
+    _collect_lines(root, (), out)
+
+
 def _collect_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
-    out[prefix] = node.start_mark.line + 2
+    # Scalar values need no call: their key's line is the one that counts.
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = (*prefix, key_node.value)
-            out[key] = key_node.start_mark.line + 2
-            _collect_lines(value_node, key, out)
+            if not isinstance(value_node, yaml.ScalarNode):
+                _collect_lines(value_node, key, out)
             out[key] = key_node.start_mark.line + 2
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_lines(item, (*prefix, index), out)
+            out[(*prefix, index)] = item.start_mark.line + 2
+            if not isinstance(item, yaml.ScalarNode):
+                _collect_lines(item, (*prefix, index), out)
 
 
 def read(path: Path | str) -> Document:

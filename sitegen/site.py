@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from sitegen.frontmatter import ContentError, _Loader, split
+from sitegen import content
+from sitegen.frontmatter import ContentError, split
 from sitegen.frontmatter import read as read_document
 from sitegen.registry import Registry, load_registry
 from sitegen.settings import Settings, load_settings
@@ -31,13 +32,6 @@ from sitegen.settings import Settings, load_settings
 SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,150}$")
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _DERIVED_TITLE_WORDS = 14
-
-
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml loader with the same resolvers as the front-matter reader."""
-
-
-_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
 def sha12(text: str) -> str:
@@ -306,14 +300,12 @@ def read_article_file(path: Path) -> tuple[dict, str, str]:
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        yaml_text, body, _ = split(raw.decode("utf-8"), path)
-        meta = yaml.load(yaml_text, Loader=_FastLoader) or {}
+        yaml_text, body, body_line = split(raw.decode("utf-8"), path)
+        doc = content.parse_head(yaml_text, body, body_line, path)
     except (yaml.YAMLError, UnicodeDecodeError):
         read_document(path)  # raises the located ContentError
         raise
-    if not isinstance(meta, dict):
-        raise ContentError(path, 2, "front-matter must be a mapping of keys to values")
-    return meta, body, digest
+    return doc.meta, body, digest
 
 
 def _fail(path: Path, message: str, *key_path: str | int) -> ContentError:

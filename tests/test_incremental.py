@@ -197,6 +197,54 @@ def test_parallel_checks_equal_serial(content: Path, monkeypatch: pytest.MonkeyP
     assert any(serial)
 
 
+def test_files_read_in_workers_come_with_their_articles(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build reads each file once, in workers: the issues `check_article` finds, and
+    the Article the site's reader makes; files it cannot make one of bring issues only."""
+    from dataclasses import fields
+
+    from sitegen.registry import load_registry
+    from sitegen.site import article_from, read_article_file
+    from sitegen.validate import check_article
+
+    crlf = content / "articles" / f"{UNDATED}.md"
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    (content / "articles" / "broken.md").write_text("---\ntitle_ar: [x\n---\n", encoding="utf-8")
+    registry = load_registry(content)
+    stats = incremental.content_stats(content)
+    monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 2)
+    found = incremental.read_files(list(stats), stats, registry)
+    made = {}
+    for (name, stat), item in zip(stats.items(), found, strict=True):
+        path = Path(name)
+        made[path.stem] = isinstance(item, incremental.Entry)
+        assert (item.issues if made[path.stem] else item) == check_article(path, registry)
+        if made[path.stem]:
+            meta, body, digest = read_article_file(path)
+            want = article_from(path, meta, body, digest)
+            for field in fields(want):
+                assert getattr(item.article, field.name) == getattr(want, field.name)
+            assert item.meta == {"slug": meta["slug"], "source": meta["source"]}
+            assert (item.stat, item.digest, item.body) == (stat, digest, "")
+    assert not made.pop(UNDATED) and not made.pop("broken") and all(made.values())
+
+
+def test_cold_build_in_workers_equals_clean_build(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crlf = content / "articles" / f"{UNDATED}.md"
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    _age_all(content)
+    monkeypatch.setattr(incremental, "PARALLEL_MIN_FILES", 2)
+    first = _builder(content, tmp_path).build()
+    assert first.clean
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+    cache = incremental.ContentCache.load(tmp_path / "cache", content)
+    assert len(cache.entries) == 6 and all(e.article for e in cache.entries.values())
+    assert _builder(content, tmp_path).build().warnings == first.warnings
+
+
 def test_deferred_search_catches_up_to_a_clean_build(content: Path, tmp_path: Path) -> None:
     """`serve` renders pages first and swaps the re-made search index in afterwards."""
     _age_all(content)
