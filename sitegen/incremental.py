@@ -195,15 +195,11 @@ def content_stats(content_dir: Path) -> dict[str, Stat]:
 
 def read_site_articles(cache: ContentCache, stats: dict[str, Stat]) -> list:
     """Every article in slug order, as `site.read_articles` gives it, from the cache."""
-    from sitegen.site import _fail, article_from
+    from sitegen.site import _fail
 
     articles: dict[str, Any] = {}
     for name, stat in stats.items():
-        entry = cache.entry(name, stat)
-        if entry.article is None:
-            entry.article = article_from(Path(name), entry.meta, entry.body, entry.digest)
-            entry.slim()
-        article = copy.copy(entry.article)  # build_site links it to this build's model
+        article = copy.copy(_article(cache, name, stat))  # build_site links the copy
         if article.slug in articles:
             other = articles[article.slug].path
             raise _fail(Path(name), f"slug '{article.slug}' is also used by {other}", "slug")
