@@ -17,9 +17,10 @@ the cache after one document changed. For each: the wall time, the CPU time
 of this process and of Pagefind (its processes' user + system time, which
 the other jobs of a shared machine do not inflate as they do wall time), how
 many times Pagefind ran, and Pagefind's peak memory (the proportional set
-size of every process below this one, summed and sampled every 20 ms, so
-Pagefind runs that overlap count together). The output goes to a folder
-under /dev/shm when it exists (RAM-backed, steadier figures).
+sizes of the Pagefind processes, summed and sampled every 20 ms, so runs
+that overlap count together). $SITEGEN_SEARCH_SHARD_SIZE sets the records
+per shard. The output goes to a folder under /dev/shm when it exists
+(RAM-backed, steadier figures).
 """
 
 from __future__ import annotations
@@ -123,17 +124,37 @@ def _children_cpu() -> float:
 
 
 class _ChildrenSampler(TreeSampler):
-    """TreeSampler's peak PSS, of this process's descendants only (not the caller),
+    """TreeSampler's peak PSS, of the Pagefind processes below this one only,
     and the CPU time the sampling itself took (`cpu`)."""
 
     def run(self) -> None:
         from bench_site import _pss_mb, _tree
 
         while not self._done.is_set():
-            children = _tree(self.pid)[1:]
-            self.peak_mb = max(self.peak_mb, sum(map(_pss_mb, children)))
+            children = [pid for child in _children(self.pid) for pid in _tree(child)]
+            pagefind = [pid for pid in children if _command(pid) == "pagefind"]
+            self.peak_mb = max(self.peak_mb, sum(map(_pss_mb, pagefind)))
             time.sleep(self.interval)
         self.cpu = time.thread_time()  # reading smaps costs this process, not the build
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes started by any thread of `pid` (Pagefind runs in worker threads)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children
+
+
+def _command(pid: int) -> str:
+    """The process's command name: a child still between fork and exec shares our memory."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _bench_language(docs: list[SearchDocument], tmp: Path, runs: _PagefindRuns) -> None:
