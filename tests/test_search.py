@@ -329,6 +329,13 @@ def test_shard_size_from_the_environment(tmp_path: Path, monkeypatch) -> None:
     assert len(manifest["shards"]) == len(split_shards(_many(25), 10)) - 1 == 3
 
 
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_shard_size_from_the_environment_is_checked(tmp_path: Path, monkeypatch, value) -> None:
+    monkeypatch.setenv("SITEGEN_SEARCH_SHARD_SIZE", value)
+    with pytest.raises(ValueError, match="SITEGEN_SEARCH_SHARD_SIZE"):
+        build_search_index(tmp_path, _many(3))
+
+
 def test_one_changed_record_reindexes_its_shard_alone(tmp_path: Path, monkeypatch) -> None:
     runs = _counting_pagefind(monkeypatch)
     cache, docs = tmp_path / "cache", _many(60)

@@ -109,7 +109,7 @@ def build_search_index(
     else `SHARD_SIZE`: tests set it small to search a site of many shards.
     """
     out_dir = Path(out_dir)
-    size = shard_size or int(os.environ.get(SHARD_SIZE_ENV) or SHARD_SIZE)
+    size = shard_size or _shard_size_from_environment()
     by_language: dict[str, list[SearchDocument]] = defaultdict(list)
     for doc in documents:
         by_language[doc.language].append(doc)
@@ -129,6 +129,13 @@ def build_search_index(
             index.start(pool)
         for index in indexing:
             index.finish(out_dir / index.cache.language / "pagefind")
+
+
+def _shard_size_from_environment() -> int:
+    value = os.environ.get(SHARD_SIZE_ENV) or str(SHARD_SIZE)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{SHARD_SIZE_ENV}={value!r}: give a number of records, 1 or more")
+    return int(value)
 
 
 def shard_count(records: int, shard_size: int = SHARD_SIZE) -> int:
