@@ -9,12 +9,22 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from sitegen.publish.search import RULES_FILE, SearchDocument, build_search_index, record_html
+from sitegen.publish.search import (
+    RULES_FILE,
+    SHARDS_FILE,
+    SearchDocument,
+    build_search_index,
+    record_html,
+    shard_count,
+    shard_of,
+    split_shards,
+)
 from sitegen.publish.search_text import browser_rules, index_terms, index_text, query_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,7 +198,8 @@ def test_index_terms_are_every_indexed_word_once(language: str) -> None:
     assert terms[0] == index_text("قال", language)
 
 
-def test_record_cache_normalises_only_changed_records(tmp_path: Path, monkeypatch) -> None:
+def _counting_bodies(monkeypatch) -> list[str]:
+    """The URLs of the records whose indexed text is made (not taken from the cache)."""
     from sitegen.publish import search
 
     calls: list[str] = []
@@ -199,24 +210,166 @@ def test_record_cache_normalises_only_changed_records(tmp_path: Path, monkeypatc
         return original(doc)
 
     monkeypatch.setattr(search, "record_body", counting)
+    return calls
+
+
+def _counting_pagefind(monkeypatch) -> list[Path]:
+    """The record folders Pagefind is run over."""
+    from sitegen.publish import search
+
+    runs: list[Path] = []
+    original = search._run_pagefind
+
+    def counting(records: Path, bundle: Path) -> None:
+        runs.append(records)
+        original(records, bundle)
+
+    monkeypatch.setattr(search, "_run_pagefind", counting)
+    return runs
+
+
+def test_record_cache_normalises_only_changed_records(tmp_path: Path, monkeypatch) -> None:
+    calls = _counting_bodies(monkeypatch)
     cache = tmp_path / "cache"
     build_search_index(tmp_path / "one", _docs(), cache_dir=cache)
     assert sorted(calls) == sorted(d.url for d in _docs())
-    assert sorted(p.name for p in cache.iterdir()) == [
-        "search-records-ar.pickle",
-        "search-records-en.pickle",
-    ]
+    assert sorted(p.name for p in cache.iterdir()) == ["search-shards-ar", "search-shards-en"]
     calls.clear()
     changed = [*_docs()[1:], SearchDocument("/ar/articles/b/", "ar", "عنوان ثان", "بالرباط", "")]
     build_search_index(tmp_path / "two", changed, cache_dir=cache)
     assert calls == ["/ar/articles/b/"]
     build_search_index(tmp_path / "three", changed)  # no cache: the same bundle
     assert _tree(tmp_path / "two") == _tree(tmp_path / "three")
-    (cache / "search-records-ar.pickle").write_bytes(b"not a pickle")
+    for bodies in (cache / "search-shards-ar").glob("*/bodies.pickle"):
+        bodies.write_bytes(b"not a pickle")
+    changed[-1] = SearchDocument("/ar/articles/b/", "ar", "عنوان ثان", "بالرباط اليوم", "")
     calls.clear()
     build_search_index(tmp_path / "four", changed, cache_dir=cache)
     assert sorted(calls) == ["/ar/articles/a/", "/ar/articles/b/"]
-    assert _tree(tmp_path / "four") == _tree(tmp_path / "three")
+    build_search_index(tmp_path / "five", changed)
+    assert _tree(tmp_path / "four") == _tree(tmp_path / "five")
+
+
+def _many(count: int, language: str = "en") -> list[SearchDocument]:
+    """`count` records sharing the word "dossier", each with a word of its own."""
+    return [
+        SearchDocument(
+            f"/{language}/articles/a{i}/", language, f"Title {i}", f"dossier word{i}", f"x{i}"
+        )
+        for i in range(count)
+    ]
+
+
+def test_shard_count_grows_by_doubling() -> None:
+    counts = [shard_count(n, 10) for n in (0, 1, 10, 11, 20, 21, 40, 41, 80)]
+    assert counts == [1, 1, 1, 2, 2, 4, 4, 8, 8]
+    assert shard_count(10_493) == 16  # the Arabic records of a 10,000-article site
+    assert shard_count(5) == 1  # the real content: one bundle, as before shards
+
+
+def test_shard_assignment_is_stable() -> None:
+    """A hash of the URL alone, the same in every process and build."""
+    # Pinned: a change of hash would move every record of every cached site.
+    assert [shard_of(f"/ar/articles/a{i}/", 16) for i in range(8)] == [3, 7, 8, 5, 13, 9, 12, 8]
+    script = "from sitegen.publish.search import shard_of; print(shard_of('/ar/articles/x/', 16))"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert runs == {"5"}  # whatever Python's string hashing salt
+    # Doubling the count keeps a record in its shard or moves it to one new shard.
+    for doc in _many(200):
+        assert shard_of(doc.url, 16) in {shard_of(doc.url, 8), shard_of(doc.url, 8) + 8}
+    shards = split_shards(_many(200), 30)
+    assert [s.count for s in shards] == [8] * len(shards)
+    assert split_shards(list(reversed(_many(200))), 30) == shards
+
+
+def test_sharded_bundles_hold_every_record_once(tmp_path: Path) -> None:
+    docs = _many(60)
+    build_search_index(tmp_path, docs, shard_size=10)
+    bundle = tmp_path / "en" / "pagefind"
+    manifest = json.loads((bundle / SHARDS_FILE).read_text(encoding="utf-8"))
+    shards = split_shards(docs, 10)
+    assert len(shards) == 8 and len(manifest["shards"]) == 7
+    assert manifest["shards"] == [f"shards/{s.number}/" for s in shards[1:]]
+    held: dict[str, int] = {}
+    folders = [bundle, *(bundle / path for path in manifest["shards"])]
+    for shard, folder in zip(shards, folders, strict=True):
+        urls = _fragments(folder)
+        assert sorted(urls) == [d.url for d in shard.docs]
+        held.update(dict.fromkeys(urls, shard.number))
+        entry = json.loads((folder / "pagefind-entry.json").read_text())
+        assert entry["languages"]["en"]["page_count"] == len(shard.docs)
+    assert held == {d.url: shard_of(d.url, 8) for d in docs}
+    # Pagefind's scripts come from the first bundle alone.
+    assert (bundle / "pagefind-ui.js").is_file()
+    assert not list((bundle / "shards").rglob("*.js"))
+    assert not list((bundle / "shards").rglob("wasm.*"))
+
+
+def test_small_index_is_one_bundle(tmp_path: Path) -> None:
+    build_search_index(tmp_path, _docs())
+    for language in ("ar", "en"):
+        bundle = tmp_path / language / "pagefind"
+        assert json.loads((bundle / SHARDS_FILE).read_text()) == {"shards": []}
+        assert not (bundle / "shards").exists()
+
+
+def test_shard_size_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SITEGEN_SEARCH_SHARD_SIZE", "10")
+    build_search_index(tmp_path, _many(25))
+    manifest = json.loads((tmp_path / "en" / "pagefind" / SHARDS_FILE).read_text())
+    assert len(manifest["shards"]) == len(split_shards(_many(25), 10)) - 1 == 3
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_shard_size_from_the_environment_is_checked(tmp_path: Path, monkeypatch, value) -> None:
+    monkeypatch.setenv("SITEGEN_SEARCH_SHARD_SIZE", value)
+    with pytest.raises(ValueError, match="SITEGEN_SEARCH_SHARD_SIZE"):
+        build_search_index(tmp_path, _many(3))
+
+
+def test_one_changed_record_reindexes_its_shard_alone(tmp_path: Path, monkeypatch) -> None:
+    runs = _counting_pagefind(monkeypatch)
+    cache, docs = tmp_path / "cache", _many(60)
+    build_search_index(tmp_path / "one", docs, cache_dir=cache, shard_size=10)
+    assert len(runs) == len(split_shards(docs, 10)) == 8
+    runs.clear()
+    build_search_index(tmp_path / "same", docs, cache_dir=cache, shard_size=10)
+    assert runs == []
+    assert _tree(tmp_path / "same") == _tree(tmp_path / "one")
+    changed = list(docs)
+    changed[7] = SearchDocument(docs[7].url, "en", "Title 7", "dossier changed", "x7")
+    calls = _counting_bodies(monkeypatch)
+    build_search_index(tmp_path / "two", changed, cache_dir=cache, shard_size=10)
+    assert len(runs) == 1 and calls == [docs[7].url]
+    number = shard_of(docs[7].url, 8)
+    changed_shard = next(s for s in split_shards(changed, 10) if s.number == number)
+    assert runs[0].name == changed_shard.name
+    build_search_index(tmp_path / "clean", changed, shard_size=10)
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "clean")
+    assert _tree(tmp_path / "two") != _tree(tmp_path / "one")
+    # The cache keeps the last build's shards only.
+    assert len(list((cache / "search-shards-en").iterdir())) == 8
+
+
+def test_more_shards_reuse_the_indexed_text(tmp_path: Path, monkeypatch) -> None:
+    """When the site outgrows its shard count, only the new records are normalised."""
+    cache = tmp_path / "cache"
+    build_search_index(tmp_path / "one", _many(40), cache_dir=cache, shard_size=10)
+    calls = _counting_bodies(monkeypatch)
+    build_search_index(tmp_path / "two", _many(45), cache_dir=cache, shard_size=10)
+    assert sorted(calls) == sorted(d.url for d in _many(45)[40:])
+    assert {s.count for s in split_shards(_many(45), 10)} == {8}
+    build_search_index(tmp_path / "clean", _many(45), shard_size=10)
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "clean")
 
 
 def test_title_words_lead_the_record_as_a_heading(tmp_path: Path) -> None:

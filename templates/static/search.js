@@ -1,4 +1,9 @@
-/* The search page: Pagefind UI over this language's index.
+/* The search page: Pagefind UI over this language's index, in shards.
+ *
+ * A large site's index is split into several Pagefind bundles (see
+ * sitegen/publish/search.py): the first at the bundle path, the others listed
+ * in its sitegen-shards.json, merged into the first (Pagefind's mergeIndex)
+ * before the first query runs, so one search box finds records of them all.
  *
  * The index holds Arabic in the extractor's normalised form (see
  * sitegen/publish/search_text.py), so a reader's query is reduced the same
@@ -61,16 +66,33 @@
     }
   }
 
+  function fetchJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  }
+
+  /* The other shards' bundles, with the site root their records' URLs are
+   * under (a merged bundle would otherwise guess it from its own path). */
+  function shardIndexes(bundle, manifest, siteRoot) {
+    return manifest.shards.map(function (path) {
+      return { bundlePath: bundle + path, baseUrl: siteRoot };
+    });
+  }
+
   function start(box) {
     var bundle = new URL(box.dataset.bundle, document.baseURI).pathname;
     var siteRoot = new URL(box.dataset.siteRoot, document.baseURI).pathname;
-    fetch(bundle + "sitegen-rules.json")
-      .then(function (response) { return response.json(); })
-      .then(function (rules) {
+    var loading = [fetchJson(bundle + "sitegen-rules.json"), fetchJson(bundle + "sitegen-shards.json")];
+    Promise.all(loading)
+      .then(function (loaded) {
+        var rules = loaded[0];
         var ui = new window.PagefindUI({
           element: "#" + box.id,
           bundlePath: bundle,
           baseUrl: siteRoot,
+          mergeIndex: shardIndexes(bundle, loaded[1], siteRoot),
           showImages: false,
           showSubResults: false,
           processTerm: function (term) { return queryKey(term, rules); },

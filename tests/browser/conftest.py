@@ -6,6 +6,9 @@ path fails here as it would on a project site. Playwright drives the
 system Chromium (never a downloaded one). Without it the suite skips, except
 on CI (`CI` set), where a missing browser is a failure.
 
+The search tests also run on a second build whose search index is split
+into shards of a few records (`sharded_site`), as a large site's is.
+
 `SITEGEN_TEST_CONTENT=DIR` builds another content folder; `SITEGEN_TEST_SITE=DIR`
 serves a folder already built from it with `--base-url /sitegen-test/`, to
 iterate on the tests without rebuilding.
@@ -29,6 +32,7 @@ from sitekit import (
     CHROMIUM_ARGS,
     CONTENT,
     SCREENSHOTS,
+    SHARD_SIZE,
     Site,
     content_with_articles,
     sitegen,
@@ -93,12 +97,27 @@ class _Handler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site(built_site: Path) -> Iterator[Site]:
     """The built site served on 127.0.0.1 under BASE_PATH."""
-    handler = functools.partial(_Handler, directory=str(built_site))
+    yield from _serve(built_site)
+
+
+@pytest.fixture(scope="session")
+def sharded_site(content: Path) -> Iterator[Site]:
+    """The content built with its search index in shards of SHARD_SIZE records, served."""
+    _require_chromium()
+    out = content.parent / "public-sharded"
+    environ = {**os.environ, "SITEGEN_SEARCH_SHARD_SIZE": str(SHARD_SIZE)}
+    build = ("build", "--content", str(content), "--out", str(out), "--base-url", BASE_PATH)
+    sitegen(*build, env=environ)
+    yield from _serve(out)
+
+
+def _serve(folder: Path) -> Iterator[Site]:
+    handler = functools.partial(_Handler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(built_site, f"http://127.0.0.1:{server.server_port}{BASE_PATH}")
+        yield Site(folder, f"http://127.0.0.1:{server.server_port}{BASE_PATH}")
     finally:
         server.shutdown()
         server.server_close()

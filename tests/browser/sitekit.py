@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# Most search records per shard on the sharded test site: several shards of a few records.
+SHARD_SIZE = 4
 LANGUAGES = ("ar", "en")
 # Page kinds whose path names one item: the first item the build wrote is used.
 ITEM_KINDS = {
@@ -74,10 +76,10 @@ class Site:
         return path[len(BASE_PATH) :]
 
 
-def sitegen(*args: str) -> None:
+def sitegen(*args: str, env: dict[str, str] | None = None) -> None:
     """Run the CLI as a reader would; a failure shows its stderr."""
     command = [sys.executable, "-m", "sitegen.cli", *args]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         pytest.fail(f"sitegen {args[0]} failed ({result.returncode}):\n{result.stderr}")
 

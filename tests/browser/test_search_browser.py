@@ -3,11 +3,16 @@
 The expected articles are worked out from the content files themselves: every
 article whose Arabic text writes the name in any form (with proclitics,
 spelling variants) must come up, in both languages, and every result must
-lead to a page that exists.
+lead to a page that exists. Every test runs twice: on the site as built, its
+index one Pagefind bundle per language, and on the same content with the
+index in shards of a few records, as a large site's is, which the search
+page merges into one.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 
@@ -16,9 +21,17 @@ from playwright.sync_api import Page, expect
 from sitekit import Site
 
 from sitegen.frontmatter import read
+from sitegen.publish.search import SHARDS_FILE
 from sitegen.publish.search_text import index_text, query_text
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module", params=["one bundle", "shards"])
+def site(request: pytest.FixtureRequest, site: Site) -> Site:
+    """The built site (conftest's `site`), then the one with a sharded index."""
+    return site if request.param == "one bundle" else request.getfixturevalue("sharded_site")
+
 
 RESULT_LINK = ".pagefind-ui__result-link"
 ARTICLE = re.compile(r"^(ar|en)/articles/([^/]+)/$")
@@ -119,3 +132,28 @@ def test_english_search_ignores_accents(page: Page, site: Site) -> None:
     """Readers type "Sanchez" for "Sánchez"."""
     plain = _search(page, site, "en", "Sanchez")
     assert plain and plain == _search(page, site, "en", "Sánchez")
+
+
+def _shard_of_records(bundle: Path) -> dict[str, Path]:
+    """The bundle (first or merged shard) holding each record, by URL, from its fragments."""
+    held = {}
+    for folder in [bundle, *sorted((bundle / "shards").glob("*/"))]:
+        for path in (folder / "fragment").glob("*.pf_fragment"):
+            data = gzip.decompress(path.read_bytes())
+            held[json.loads(data[data.index(b"{") :])["url"]] = folder
+    return held
+
+
+def test_name_in_several_shards_is_found_in_each(
+    page: Page, site: Site, sharded_site: Site, content: Path
+) -> None:
+    """The name's articles lie in several shards of the sharded index: all of them come up."""
+    if site != sharded_site:
+        pytest.skip("the sharded site's test")
+    bundle = site.folder / "ar" / "pagefind"
+    assert json.loads((bundle / SHARDS_FILE).read_text(encoding="utf-8"))["shards"]
+    held = _shard_of_records(bundle)
+    expected = _articles_naming(content, "حموشي")
+    holding = {held[f"/ar/articles/{slug}/"] for slug in expected}
+    assert len(holding) > 1, "the name's articles are all in one shard: nothing to merge"
+    assert expected <= _slugs(_search(page, site, "ar", "حموشي"), "ar")
