@@ -464,8 +464,12 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        catalogue = i18n.translations(lang)
+        env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+        cheap = i18n.markup_gettext(catalogue)
         env.globals.update(
+            _=cheap,
+            gettext=cheap,
             L=self.presenters[lang],
             site=self.site,
             settings=self.site.settings,
