@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -432,6 +434,42 @@ def listing_of(site: Site, kind: str, key: str | None) -> Listing:
 # --- the renderer ----------------------------------------------------------------------
 
 
+class _Environment(jinja2.Environment):
+    """A Jinja environment that translates each `_("…")` without variables when it
+    compiles a template: the message is then template text like the HTML around it,
+    not a call on every page (each language has its own environment and templates)."""
+
+    def _generate(
+        self, source: nodes.Template, name: str | None, filename: str | None, defer_init=False
+    ) -> str:
+        _InlineMessages(self.globals["_"]).visit(source)
+        return super()._generate(source, name, filename, defer_init)
+
+
+class _InlineMessages(NodeTransformer):
+    """Replaces `_("text")` and `gettext("text")` by the safe translation they return."""
+
+    def __init__(self, translate: Callable[[str], Markup]) -> None:
+        self.translate = translate
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        self.generic_visit(node)
+        if not (
+            isinstance(node.node, nodes.Name)
+            and node.node.name in ("_", "gettext")
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return node
+        text = str(self.translate(node.args[0].value))
+        return nodes.MarkSafe(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
+
+
+
 class Renderer:
     """Jinja environments (one per language) and page contexts for one Site."""
 
@@ -455,7 +493,7 @@ class Renderer:
         return found
 
     def _environment(self, lang: str) -> jinja2.Environment:
-        env = jinja2.Environment(
+        env = _Environment(
             loader=jinja2.FileSystemLoader(self.templates_dir),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
