@@ -132,6 +132,7 @@ class Presenter:
         self.timeline_split = timeline_is_split(site)
         self._memo: dict[tuple, Any] = {}
         self._ = i18n.translations(lang).gettext
+        self.message = i18n.markup_gettext(i18n.translations(lang))  # the templates' `_`
         self.separator = self._(", ")
         self.untranslated_mark = Markup(
             ' <span class="untr" lang="{}">{}</span>'.format(
@@ -215,6 +216,29 @@ class Presenter:
             self._memo[key] = (
                 Markup('<a href="{}">{}</a>').format(self.prefix + route, name) if route else name
             )
+        return self._memo[key]
+
+    def text(self, shown: Shown) -> Markup:
+        """A text as shown on a page, marked with its language when it is not the page's."""
+        marks = ""
+        if shown.lang != self.lang:
+            direction = "rtl" if shown.lang == "ar" else "ltr"
+            marks = f' lang="{escape(shown.lang)}" dir="{direction}"'
+        html = f"<span{marks}>{escape(shown.text)}</span>"
+        return Markup(html + str(self.untranslated_mark) if shown.untranslated else html)
+
+    def title_inline(self, article: Article) -> Markup:
+        """An article's title for lists: its language, and whether a machine made it."""
+        key = ("title_inline", article.slug)
+        if key not in self._memo:
+            shown = self.title(article)
+            html = str(self.text(shown))
+            if shown.by and shown.by.startswith("machine:"):
+                provenance = escape(self.provenance(shown))
+                html += f' <span class="mt" title="{provenance}">{self.message("MT")}</span>'
+            if shown.derived:
+                html += f' <span class="derived">{self.message("(no headline)")}</span>'
+            self._memo[key] = Markup(html)
         return self._memo[key]
 
     def outlet(self, article: Article) -> Markup:
@@ -467,7 +491,6 @@ class _InlineMessages(NodeTransformer):
             return node
         text = str(self.translate(node.args[0].value))
         return nodes.MarkSafe(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
-
 
 
 class Renderer:
