@@ -74,3 +74,20 @@ def test_text_escapes_like_the_old_macro(
     shown = render.Shown("<b>\"A\" & 'B'</b>", shown_lang, untranslated=untranslated)
     assert L.text(shown) == old.text(shown)
     assert "<b>" not in L.text(shown)
+
+
+def test_html_helpers_escape_each_text_once(renderer: render.Renderer) -> None:
+    """Names, roles and dates are escaped exactly once, as Markup.format did."""
+    from types import SimpleNamespace
+
+    ar, en = renderer.presenters["ar"], renderer.presenters["en"]
+    who = SimpleNamespace(name_ar="<ع&ل>", name_en=None, role_ar='"ر"', role_en=None)
+    assert ar.name(who) == "<bdi>&lt;ع&amp;ل&gt;</bdi>"
+    assert en.name(who) == f'<bdi lang="ar">&lt;ع&amp;ل&gt;</bdi>{en.untranslated_mark}'
+    assert ar.role(who) == "&#34;ر&#34;"
+    assert en.role(who) == f'<span lang="ar">&#34;ر&#34;</span>{en.untranslated_mark}'
+    assert en.role(SimpleNamespace(role_ar=None, role_en=None)) == ""
+    assert en.num(12345) == "<bdi>12,345</bdi>"
+    day = en.partial("2025-01-29")
+    assert en.date(day) == '<time datetime="2025-01-29"><bdi>29 January 2025</bdi></time>'
+    assert en.date(None) == '<span class="nodate">date unknown</span>'
