@@ -117,8 +117,23 @@ class Shown:
     derived: bool = False
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """What a page's head and masthead link to, for one route."""
+
+    canonical: str  # the page itself
+    alternates: tuple[tuple[str, str], ...]  # (language, URL of the page) for every language
+    default: str  # the page in the default language (hreflang x-default)
+    switch: tuple[tuple[str, str, str], ...]  # (language, URL, its own name) for the others
+    section: str  # the route's first folder: the menu entry to mark current
+
+
 class Presenter:
-    """Language-aware helpers for one page language (the `L` of templates)."""
+    """Language-aware helpers for one page language (the `L` of templates).
+
+    What every page of a language shows the same is an attribute, computed once:
+    reading an attribute from a template costs a third of calling a method.
+    """
 
     def __init__(self, site: Site, lang: str, static_version: str) -> None:
         self.site = site
@@ -134,6 +149,13 @@ class Presenter:
         self._ = i18n.translations(lang).gettext
         self.message = i18n.markup_gettext(i18n.translations(lang))  # the templates' `_`
         self.separator = self._(", ")
+        self.site_title = site.settings.title(lang)
+        self.site_description = site.settings.description(lang)
+        self.feed_url = self.url("feed.xml")
+        self.stylesheet = self.static("site.css")
+        self.other_locales = tuple(
+            site.settings.locale(code) for code in site.settings.other_languages(lang)
+        )
         self.untranslated_mark = Markup(
             ' <span class="untr" lang="{}">{}</span>'.format(
                 escape(lang), escape(self._("not yet translated"))
@@ -159,6 +181,20 @@ class Presenter:
 
     def abs_url(self, route: str, lang: str | None = None) -> str:
         return self.settings.absolute_url(f"{lang or self.lang}/{route}")
+
+    def links(self, route: str) -> PageLinks:
+        """The canonical and alternate URLs of a page and its language switcher."""
+        languages = self.settings.languages
+        return PageLinks(
+            canonical=self.abs_url(route),
+            alternates=tuple((code, self.abs_url(route, code)) for code in languages),
+            default=self.abs_url(route, self.settings.default_language),
+            switch=tuple(
+                (code, self.url(route, code), i18n.language_name(code))
+                for code in self.settings.other_languages(self.lang)
+            ),
+            section=route.split("/")[0],
+        )
 
     def static(self, name: str) -> str:
         return self.settings.url(f"{STATIC_DIR}/{name}?v={self.static_version}")
@@ -545,7 +581,6 @@ class Renderer:
             lang=lang,
             dir=self.site.settings.direction(lang),
             languages=self.site.settings.languages,
-            language_name=i18n.language_name,
             gettext_for=lambda code, message: i18n.translations(code).gettext(message),
         )
         return env

@@ -91,3 +91,15 @@ def test_html_helpers_escape_each_text_once(renderer: render.Renderer) -> None:
     day = en.partial("2025-01-29")
     assert en.date(day) == '<time datetime="2025-01-29"><bdi>29 January 2025</bdi></time>'
     assert en.date(None) == '<span class="nodate">date unknown</span>'
+
+
+def test_page_links_name_the_page_in_every_language(renderer: render.Renderer) -> None:
+    L = renderer.presenters["en"]
+    links = L.links("articles/x/")
+    base = renderer.site.settings.absolute_url("")
+    assert links.canonical == f"{base}en/articles/x/"
+    assert links.alternates == (("ar", f"{base}ar/articles/x/"), ("en", f"{base}en/articles/x/"))
+    assert links.default == f"{base}ar/articles/x/"
+    assert links.switch == (("ar", L.url("articles/x/", "ar"), "العربية"),)
+    assert links.section == "articles"
+    assert L.links("").section == ""
