@@ -1,7 +1,8 @@
 """Benchmark page rendering alone: CPU milliseconds per page, by page kind.
 
     uv run python benchmarks/bench_render.py [--content /dev/shm/bench/content]
-                                             [--limit 3000] [--profile FILE]
+                                             [--limit 3000] [--kinds article,...]
+                                             [--profile FILE]
 
 Builds the Site once (not timed), plans every page, then renders up to
 `--limit` jobs of each kind and prints, per kind: jobs, CPU ms per page and
@@ -30,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=Path("/dev/shm/bench/content"))
     parser.add_argument("--limit", type=int, default=3000, help="jobs rendered per kind")
+    parser.add_argument("--kinds", help="only these page kinds, comma-separated")
     parser.add_argument("--profile", type=Path, help="write a cProfile of all cold renders here")
     args = parser.parse_args()
 
@@ -45,7 +47,10 @@ def main() -> None:
     print(f"{len(jobs)} pages, {len(site.articles)} articles (CPU time)")
     print(f"{'kind':<16}{'jobs':>7}{'cold ms':>10}{'warm ms':>10}{'est cold s':>12}")
     total = 0.0
+    kinds = set(args.kinds.split(",")) if args.kinds else set(by_kind)
     for kind, kind_jobs in sorted(by_kind.items(), key=lambda item: -len(item[1])):
+        if kind not in kinds:
+            continue
         sample = kind_jobs[: args.limit]
         render._BODIES.clear()  # the module-wide memo of article bodies, too
         renderer = render.Renderer(site, render.TEMPLATES_DIR)

@@ -70,7 +70,9 @@ def markup_gettext(catalogue: gettext.GNUTranslations) -> Callable[..., Markup]:
     return translate
 
 
-@lru_cache(maxsize=8192)
+# Babel takes ~12 µs a date; a 10,000-article dossier shows ~5,000 distinct dates
+# in each of two locales, more than a smaller cache would keep.
+@lru_cache(maxsize=1 << 16)
 def format_partial_date(iso: str, locale: str) -> str:
     """'2025-01-29' → '29 يناير 2025' / '29 January 2025'; '2025-01' → a month."""
     from datetime import date
