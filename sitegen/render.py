@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from types import MethodType
 from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.runtime import Context
 from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -502,10 +504,42 @@ def listing_of(site: Site, kind: str, key: str | None) -> Listing:
 # --- the renderer ----------------------------------------------------------------------
 
 
+class _Context(Context):
+    """Calls the Presenter's methods straight away.
+
+    Jinja's `Context.call` checks every callable for `pass_context` and friends
+    before calling it; for the `L.…` calls that fill a page that check costs more
+    than most of the methods. None of them takes the context (`_PLAIN_METHODS`
+    holds exactly those that do not), so they skip it. Anything else goes
+    through Jinja's own `call`.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # names as in Jinja
+        if type(__obj) is not MethodType or __obj.__func__ not in _PLAIN_METHODS:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's call does
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+_PLAIN_METHODS = frozenset(
+    value
+    for value in vars(Presenter).values()
+    if callable(value) and not hasattr(value, "jinja_pass_arg")
+)
+
+
 class _Environment(jinja2.Environment):
     """A Jinja environment that translates each `_("…")` without variables when it
     compiles a template: the message is then template text like the HTML around it,
     not a call on every page (each language has its own environment and templates)."""
+
+    context_class = _Context
 
     def _generate(
         self, source: nodes.Template, name: str | None, filename: str | None, defer_init=False
