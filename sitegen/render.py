@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -540,6 +540,16 @@ class _Environment(jinja2.Environment):
     not a call on every page (each language has its own environment and templates)."""
 
     context_class = _Context
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one dict, not Jinja's ChainMap over the environment's.
+
+        Every render copies them into a new context, and copying a ChainMap is
+        several times slower than a dict: it matters for fragments, rendered by
+        the ten thousand. The ChainMap would show later changes to the environment's
+        globals; a Renderer sets them before it loads any template, and never again.
+        """
+        return {**self.globals, **(d or {})}
 
     def _generate(
         self, source: nodes.Template, name: str | None, filename: str | None, defer_init=False

@@ -52,3 +52,12 @@ def test_stop_iteration_becomes_undefined_as_in_jinja(renderer: render.Renderer)
     method = MethodType(render.Presenter.sort_name, Raising())  # a plain Presenter method
     context = renderer.envs["en"].from_string("").new_context()
     assert isinstance(context.call(method, "x"), jinja2.Undefined)
+
+
+def test_template_globals_are_one_dict_over_the_environment(renderer: render.Renderer) -> None:
+    env = renderer.envs["en"]
+    template = env.from_string("{{ lang }} {{ extra }}", globals={"extra": "x"})
+    assert type(template.globals) is dict
+    assert template.globals["L"] is renderer.presenters["en"]
+    assert template.render() == "en x"
+    assert "extra" not in env.globals
