@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
@@ -47,7 +49,30 @@ def _compile(path: Path, _mtime: int) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-@lru_cache(maxsize=8192)
+def markup_gettext(catalogue: gettext.GNUTranslations) -> Callable[..., Markup]:
+    """The templates' `_`: what Jinja's newstyle gettext returns, memoised per message.
+
+    Newstyle gettext marks the translation safe and %-formats it with the
+    (escaped) keyword variables, even when there are none. A page asks for
+    about twenty messages, each through three context calls; the result of a
+    message without variables never changes, so it is made once.
+    """
+    made: dict[str, Markup] = {}
+
+    def translate(message: str, **variables: object) -> Markup:
+        if variables:
+            return Markup(catalogue.gettext(message)) % variables
+        found = made.get(message)
+        if found is None:
+            found = made[message] = Markup(catalogue.gettext(message)) % {}
+        return found
+
+    return translate
+
+
+# Babel takes ~12 µs a date; a 10,000-article dossier shows ~5,000 distinct dates
+# in each of two locales, more than a smaller cache would keep.
+@lru_cache(maxsize=1 << 16)
 def format_partial_date(iso: str, locale: str) -> str:
     """'2025-01-29' → '29 يناير 2025' / '29 January 2025'; '2025-01' → a month."""
     from datetime import date

@@ -12,13 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from types import MethodType
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.runtime import Context
+from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -115,8 +119,23 @@ class Shown:
     derived: bool = False
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """What a page's head and masthead link to, for one route."""
+
+    canonical: str  # the page itself
+    alternates: tuple[tuple[str, str], ...]  # (language, URL of the page) for every language
+    default: str  # the page in the default language (hreflang x-default)
+    switch: tuple[tuple[str, str, str], ...]  # (language, URL, its own name) for the others
+    section: str  # the route's first folder: the menu entry to mark current
+
+
 class Presenter:
-    """Language-aware helpers for one page language (the `L` of templates)."""
+    """Language-aware helpers for one page language (the `L` of templates).
+
+    What every page of a language shows the same is an attribute, computed once:
+    reading an attribute from a template costs a third of calling a method.
+    """
 
     def __init__(self, site: Site, lang: str, static_version: str) -> None:
         self.site = site
@@ -130,7 +149,15 @@ class Presenter:
         self.timeline_split = timeline_is_split(site)
         self._memo: dict[tuple, Any] = {}
         self._ = i18n.translations(lang).gettext
+        self.message = i18n.markup_gettext(i18n.translations(lang))  # the templates' `_`
         self.separator = self._(", ")
+        self.site_title = site.settings.title(lang)
+        self.site_description = site.settings.description(lang)
+        self.feed_url = self.url("feed.xml")
+        self.stylesheet = self.static("site.css")
+        self.other_locales = tuple(
+            site.settings.locale(code) for code in site.settings.other_languages(lang)
+        )
         self.untranslated_mark = Markup(
             ' <span class="untr" lang="{}">{}</span>'.format(
                 escape(lang), escape(self._("not yet translated"))
@@ -157,6 +184,20 @@ class Presenter:
     def abs_url(self, route: str, lang: str | None = None) -> str:
         return self.settings.absolute_url(f"{lang or self.lang}/{route}")
 
+    def links(self, route: str) -> PageLinks:
+        """The canonical and alternate URLs of a page and its language switcher."""
+        languages = self.settings.languages
+        return PageLinks(
+            canonical=self.abs_url(route),
+            alternates=tuple((code, self.abs_url(route, code)) for code in languages),
+            default=self.abs_url(route, self.settings.default_language),
+            switch=tuple(
+                (code, self.url(route, code), i18n.language_name(code))
+                for code in self.settings.other_languages(self.lang)
+            ),
+            section=route.split("/")[0],
+        )
+
     def static(self, name: str) -> str:
         return self.settings.url(f"{STATIC_DIR}/{name}?v={self.static_version}")
 
@@ -164,18 +205,26 @@ class Presenter:
         return bool(self.route(obj))
 
     # numbers and dates
+    # The HTML helpers below build strings with f-strings and `escape`: Markup.format
+    # goes through string.Formatter, several times slower, and they run on every page.
     def num(self, value: int) -> Markup:
-        return Markup("<bdi>{}</bdi>").format(i18n.format_number(value, self.locale))
+        return Markup(f"<bdi>{escape(i18n.format_number(value, self.locale))}</bdi>")
 
     def date_text(self, value: PartialDate | None) -> str:
         return i18n.format_partial_date(value.iso, self.locale) if value else ""
 
     def date(self, value: PartialDate | None) -> Markup:
+        key = ("date", value.iso if value else None)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._date(value)
+        return found
+
+    def _date(self, value: PartialDate | None) -> Markup:
         if value is None:
-            return Markup('<span class="nodate">{}</span>').format(self._("date unknown"))
-        return Markup('<time datetime="{}"><bdi>{}</bdi></time>').format(
-            value.iso, self.date_text(value)
-        )
+            return Markup(f'<span class="nodate">{escape(self._("date unknown"))}</span>')
+        iso, text = escape(value.iso), escape(self.date_text(value))
+        return Markup(f'<time datetime="{iso}"><bdi>{text}</bdi></time>')
 
     # names
     def name_text(self, obj: Any) -> str:
@@ -188,8 +237,8 @@ class Presenter:
     def name(self, obj: Any) -> Markup:
         """A name isolated with <bdi>, marked when English is missing."""
         if self.lang == "ar" or getattr(obj, "name_en", None):
-            return Markup("<bdi>{}</bdi>").format(self.name_text(obj))
-        return Markup('<bdi lang="ar">{}</bdi>').format(obj.name_ar) + self.untranslated_mark
+            return Markup(f"<bdi>{escape(self.name_text(obj))}</bdi>")
+        return Markup(f'<bdi lang="ar">{escape(obj.name_ar)}</bdi>{self.untranslated_mark}')
 
     def country(self, iso: str) -> Markup:
         key = ("country", iso)
@@ -201,8 +250,8 @@ class Presenter:
         country = self.site.countries.get(iso)
         name = self.site.registry.country_name(iso, self.lang)
         if country is None:
-            return Markup("<bdi>{}</bdi>").format(name)
-        return Markup('<a href="{}"><bdi>{}</bdi></a>').format(self.url(country), name)
+            return Markup(f"<bdi>{escape(name)}</bdi>")
+        return Markup(f'<a href="{escape(self.url(country))}"><bdi>{escape(name)}</bdi></a>')
 
     def link(self, obj: Any) -> Markup:
         """The name of an object, linked to its page where it has one."""
@@ -211,14 +260,37 @@ class Presenter:
             route = self.route(obj)
             name = self.name(obj)
             self._memo[key] = (
-                Markup('<a href="{}">{}</a>').format(self.prefix + route, name) if route else name
+                Markup(f'<a href="{escape(self.prefix + route)}">{name}</a>') if route else name
             )
+        return self._memo[key]
+
+    def text(self, shown: Shown) -> Markup:
+        """A text as shown on a page, marked with its language when it is not the page's."""
+        marks = ""
+        if shown.lang != self.lang:
+            direction = "rtl" if shown.lang == "ar" else "ltr"
+            marks = f' lang="{escape(shown.lang)}" dir="{direction}"'
+        html = f"<span{marks}>{escape(shown.text)}</span>"
+        return Markup(html + str(self.untranslated_mark) if shown.untranslated else html)
+
+    def title_inline(self, article: Article) -> Markup:
+        """An article's title for lists: its language, and whether a machine made it."""
+        key = ("title_inline", article.slug)
+        if key not in self._memo:
+            shown = self.title(article)
+            html = str(self.text(shown))
+            if shown.by and shown.by.startswith("machine:"):
+                provenance = escape(self.provenance(shown))
+                html += f' <span class="mt" title="{provenance}">{self.message("MT")}</span>'
+            if shown.derived:
+                html += f' <span class="derived">{self.message("(no headline)")}</span>'
+            self._memo[key] = Markup(html)
         return self._memo[key]
 
     def outlet(self, article: Article) -> Markup:
         """The outlet of an article, linked, or a plain 'unknown outlet'."""
         if article.outlet is None:
-            return Markup('<span class="unknown">{}</span>').format(self._("unknown outlet"))
+            return Markup(f'<span class="unknown">{escape(self._("unknown outlet"))}</span>')
         return self.link(article.outlet)
 
     def join(self, items: Iterable[Any]) -> Markup:
@@ -256,11 +328,11 @@ class Presenter:
 
     def role(self, who: Any) -> Markup:
         if self.lang == "ar":
-            return Markup("{}").format(who.role_ar or "")
+            return escape(who.role_ar or "")
         if who.role_en:
-            return Markup("{}").format(who.role_en)
+            return escape(who.role_en)
         if who.role_ar:
-            return Markup('<span lang="ar">{}</span>').format(who.role_ar) + self.untranslated_mark
+            return Markup(f'<span lang="ar">{escape(who.role_ar)}</span>{self.untranslated_mark}')
         return Markup("")
 
     # article texts
@@ -432,6 +504,83 @@ def listing_of(site: Site, kind: str, key: str | None) -> Listing:
 # --- the renderer ----------------------------------------------------------------------
 
 
+class _Context(Context):
+    """Calls the Presenter's methods straight away.
+
+    Jinja's `Context.call` checks every callable for `pass_context` and friends
+    before calling it; for the `L.…` calls that fill a page that check costs more
+    than most of the methods. None of them takes the context (`_PLAIN_METHODS`
+    holds exactly those that do not), so they skip it. Anything else goes
+    through Jinja's own `call`.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # names as in Jinja
+        if type(__obj) is not MethodType or __obj.__func__ not in _PLAIN_METHODS:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's call does
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+_PLAIN_METHODS = frozenset(
+    value
+    for value in vars(Presenter).values()
+    if callable(value) and not hasattr(value, "jinja_pass_arg")
+)
+
+
+class _Environment(jinja2.Environment):
+    """A Jinja environment that translates each `_("…")` without variables when it
+    compiles a template: the message is then template text like the HTML around it,
+    not a call on every page (each language has its own environment and templates)."""
+
+    context_class = _Context
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one dict, not Jinja's ChainMap over the environment's.
+
+        Every render copies them into a new context, and copying a ChainMap is
+        several times slower than a dict: it matters for fragments, rendered by
+        the ten thousand. The ChainMap would show later changes to the environment's
+        globals; a Renderer sets them before it loads any template, and never again.
+        """
+        return {**self.globals, **(d or {})}
+
+    def _generate(
+        self, source: nodes.Template, name: str | None, filename: str | None, defer_init=False
+    ) -> str:
+        _InlineMessages(self.globals["_"]).visit(source)
+        return super()._generate(source, name, filename, defer_init)
+
+
+class _InlineMessages(NodeTransformer):
+    """Replaces `_("text")` and `gettext("text")` by the safe translation they return."""
+
+    def __init__(self, translate: Callable[[str], Markup]) -> None:
+        self.translate = translate
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        self.generic_visit(node)
+        if not (
+            isinstance(node.node, nodes.Name)
+            and node.node.name in ("_", "gettext")
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return node
+        text = str(self.translate(node.args[0].value))
+        return nodes.MarkSafe(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
+
+
 class Renderer:
     """Jinja environments (one per language) and page contexts for one Site."""
 
@@ -455,7 +604,7 @@ class Renderer:
         return found
 
     def _environment(self, lang: str) -> jinja2.Environment:
-        env = jinja2.Environment(
+        env = _Environment(
             loader=jinja2.FileSystemLoader(self.templates_dir),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -464,15 +613,18 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        catalogue = i18n.translations(lang)
+        env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+        cheap = i18n.markup_gettext(catalogue)
         env.globals.update(
+            _=cheap,
+            gettext=cheap,
             L=self.presenters[lang],
             site=self.site,
             settings=self.site.settings,
             lang=lang,
             dir=self.site.settings.direction(lang),
             languages=self.site.settings.languages,
-            language_name=i18n.language_name,
             gettext_for=lambda code, message: i18n.translations(code).gettext(message),
         )
         return env
