@@ -665,10 +665,21 @@ class Builder:
             _save_pickle(path, {**data, "outlet_ids": self._outlet_ids})
 
     def warm(self) -> None:
-        """Load the content cache and the registry now (serve, before the first edit)."""
+        """Load the content cache and the registry, and make the model (serve, before
+        the first edit), so the first edit takes the quick path (`LastBuild`)."""
+        from sitegen import render
+        from sitegen.settings import load_settings
+
         with self._lock:
-            self._content_cache()
-            self._registry()
+            cache, registry = self._content_cache(), self._registry()
+            if self._last is not None:
+                return
+            templates_dir = Path(self.templates_dir or render.TEMPLATES_DIR)
+            settings = load_settings(self.content_dir).with_base_url(self.base_url)
+            env = self._environment(settings, templates_dir)
+            stats = content_stats(self.content_dir)
+            site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
+            self._last = LastBuild(env, base, dict(stats), site, plan)
 
     def _content_cache(self) -> ContentCache:
         if self._cache is None:

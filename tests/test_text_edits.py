@@ -160,3 +160,17 @@ def test_broken_yaml_then_fixed_stays_on_the_quick_path(
     builder.build()
     assert full_builds == [1]  # validation failed before the model was touched
     _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+
+
+def test_a_warmed_builder_takes_the_quick_path_for_the_first_edit(
+    content: Path, tmp_path: Path, full_builds
+) -> None:
+    _builder(content, tmp_path).build()  # `sitegen build` earlier: the output is up to date
+    serving = _builder(content, tmp_path)
+    assert serving.build().pages == 0  # serve's first build: nothing to do, no model made
+    serving.warm()
+    assert full_builds == [1, 1]
+    _edit(content, EDITED, "summary_ar: اجتمع", "summary_ar: التقى واجتمع")
+    assert serving.build().pages > 0
+    assert full_builds == [1, 1]
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
