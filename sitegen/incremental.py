@@ -710,7 +710,7 @@ class Builder:
             site, plan, base = last.site, last.plan, last.base
         else:
             site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
-        renderer = render.Renderer(site, templates_dir)
+        renderer = render.Renderer(site, templates_dir, self.cache_dir / "templates")
         jobs = plan.jobs(base)
         outcome = self._write(renderer, jobs, env, manifest, stats, warnings, base)
         self._last = LastBuild(env, base, dict(stats), site, plan)

@@ -61,3 +61,22 @@ def test_template_globals_are_one_dict_over_the_environment(renderer: render.Ren
     assert template.globals["L"] is renderer.presenters["en"]
     assert template.render() == "en x"
     assert "extra" not in env.globals
+
+
+def test_compiled_templates_are_kept_per_language_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = build_site(load_settings(FIXTURE), load_registry(FIXTURE), read_articles(FIXTURE))
+    jobs = render.plan_pages(site, "base")
+    want = {job.path: render.Renderer(site).render(job) for job in jobs}
+    first = render.Renderer(site, compiled_dir=tmp_path / "compiled")
+    assert {job.path: first.render(job) for job in jobs} == want
+    files = sorted(p.name for p in (tmp_path / "compiled").iterdir())
+    assert {name.split("-")[0] for name in files} == {"ar", "en"}
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("a template was compiled again")
+
+    monkeypatch.setattr(render._Environment, "_generate", no_compiling)
+    second = render.Renderer(site, compiled_dir=tmp_path / "compiled")
+    assert {job.path: second.render(job) for job in jobs} == want
