@@ -775,7 +775,7 @@ class Builder:
         self._pending.clear()
         self._generation += 1
         with atomic_output(self.out_dir) as tmp:
-            extras = start_extras(renderer, jobs, tmp)
+            extras = start_extras(renderer, jobs, tmp, cache_dir=self.cache_dir)
             try:
                 render.write_pages(renderer, jobs, tmp, self.workers)
             finally:
@@ -806,7 +806,11 @@ class Builder:
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.stage-", dir=self.out_dir.parent)
         )
         try:
-            wait = start_extras(renderer, jobs, staging / "extras", extras) if extras else None
+            wait = (
+                start_extras(renderer, jobs, staging / "extras", extras, self.cache_dir)
+                if extras
+                else None
+            )
             try:
                 render.write_pages(renderer, todo, staging, self.workers)
             finally:

@@ -33,3 +33,23 @@ def test_an_outlet_renamed_in_the_registry_is_written_again() -> None:
     outlet = next(a.outlet for a in site.articles if a.outlet is not None)
     outlet.name_en = "Renamed Outlet"
     assert dossier_json(site) == _expected(site)
+
+
+def test_texts_kept_in_a_file_are_used_by_the_next_process(tmp_path: Path) -> None:
+    from sitegen.publish import data
+
+    kept = tmp_path / "texts.pickle"
+    site = load_site(FIXTURE)
+    data._TEXTS.clear()
+    first = dossier_json(site, kept)
+    assert kept.exists()
+    data._TEXTS.clear()  # a new process
+    stored = data._load_texts(kept)
+    assert len(stored) >= len(site.articles)
+    article = site.articles[0]
+    article.summary_ar, article.digest = "ملخص آخر", "1" * 64
+    second = dossier_json(site, kept)
+    assert second == _expected(site) != first
+    kept.write_bytes(b"not a pickle")
+    data._TEXTS.clear()
+    assert dossier_json(site, kept) == _expected(site)

@@ -24,10 +24,16 @@ SEARCH_MODULE = "sitegen.publish.search"
 
 
 EXTRAS = ("static", "feeds", "sitemap", "data")
+DOSSIER_TEXTS = "dossier-texts.pickle"
 
 
-def publish_extras(renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS) -> None:
-    """Static files, feeds, sitemap, robots.txt and data/dossier.json (or only `parts`)."""
+def publish_extras(
+    renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS, cache_dir: Path | None = None
+) -> None:
+    """Static files, feeds, sitemap, robots.txt and data/dossier.json (or only `parts`).
+
+    With `cache_dir` (the build cache), dossier.json's per-article texts are kept there.
+    """
     site = renderer.site
     static = renderer.templates_dir / "static"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -47,13 +53,16 @@ def publish_extras(renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS
         (out_dir / "robots.txt").write_text(robots_txt(site.settings), encoding="utf-8")
     if "data" in parts:
         (out_dir / "data").mkdir(exist_ok=True)
-        (out_dir / "data" / "dossier.json").write_text(dossier_json(site), encoding="utf-8")
+        kept = cache_dir / DOSSIER_TEXTS if cache_dir is not None else None
+        (out_dir / "data" / "dossier.json").write_text(dossier_json(site, kept), encoding="utf-8")
 
 
 _PENDING: tuple | None = None
 
 
-def start_extras(renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS) -> Callable:
+def start_extras(
+    renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS, cache_dir: Path | None = None
+) -> Callable:
     """`publish_extras` in a forked process, beside page rendering; call the result to wait.
 
     dossier.json and the sitemap take a second or two at 10,000 articles:
@@ -61,9 +70,9 @@ def start_extras(renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS) 
     """
     global _PENDING
     if (os.cpu_count() or 1) < 2 or "fork" not in get_all_start_methods():
-        publish_extras(renderer, jobs, out_dir, parts)
+        publish_extras(renderer, jobs, out_dir, parts, cache_dir)
         return lambda: None
-    _PENDING = (renderer, jobs, out_dir, tuple(parts))
+    _PENDING = (renderer, jobs, out_dir, tuple(parts), cache_dir)
     try:
         from sitegen.render import worker_gc
 

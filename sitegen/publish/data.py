@@ -7,7 +7,11 @@ line by line (`sitegen diff` reads this file).
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import tempfile
 from json.encoder import encode_basestring as _string
+from pathlib import Path
 from typing import Any
 
 from sitegen.site import Article, English, Site
@@ -88,13 +92,16 @@ def _officials(site: Site) -> list[dict[str, Any]]:
     ]
 
 
-def dossier_json(site: Site) -> str:
+def dossier_json(site: Site, kept: Path | None = None) -> str:
     """The dossier as `json.dumps(..., sort_keys=True, indent=1)` writes it, faster.
 
     Each article's text is kept between calls (`sitegen serve` writes this
-    file after every edit): only articles whose file, outlet or event
-    changed are written again.
+    file after every edit), and in the file `kept` between builds: only
+    articles whose file, outlet or event changed are written again.
     """
+    if kept is not None and not _TEXTS:
+        _TEXTS.update(_load_texts(kept))
+    known = len(_TEXTS)
     data = {
         "generator": "sitegen",
         "articles": _Written([_article_text(a) for a in site.articles]),
@@ -106,7 +113,27 @@ def dossier_json(site: Site) -> str:
     out: list[str] = []
     _indented(data, out, "\n")
     out.append("\n")
+    if kept is not None and len(_TEXTS) != known:
+        _save_texts(kept)
     return "".join(out)
+
+
+def _load_texts(path: Path) -> dict[tuple, str]:
+    try:
+        with open(path, "rb") as handle:
+            texts = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return {}
+    return texts if isinstance(texts, dict) else {}
+
+
+def _save_texts(path: Path) -> None:
+    """Atomically: builds may run side by side."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(_TEXTS, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 class _Written(list):
