@@ -38,6 +38,10 @@ REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO.parent / "shared" / "bench" / "make_articles.py"
 TODAY = "2026-11-23"
 SITEGEN = [sys.executable, "-m", "sitegen.cli"]
+# Seconds between `sitegen serve` saying it serves and the edit: its first build
+# and warm-up are done by then; this lets its idle work (writing the build cache,
+# collecting garbage, 3 s after a build) pass too, so the edit meets an idle server.
+SETTLE = 5.0
 
 
 @dataclass
@@ -197,7 +201,7 @@ def serve_step(build_args: list[str], edited: Path, no_search: bool) -> Step:
     sampler.start()
     try:
         _read_until(proc, "serve: http")
-        time.sleep(1.0)  # the watcher's first scan records every file
+        time.sleep(SETTLE)  # an editor saves once the server is idle (see SETTLE)
         text = edited.read_text(encoding="utf-8") + "\nتعديل ثان للاختبار\n"
         saved = time.perf_counter()
         edited.write_text(text, encoding="utf-8")

@@ -614,14 +614,6 @@ class Builder:
                 cache.save()
         return outcome
 
-    def prepare_next(self) -> None:
-        """Fill, while serve is idle, the memos the next rebuild's forked extras inherit."""
-        from sitegen.publish.data import dossier_json
-
-        with self._lock:
-            if self._last is not None:
-                dossier_json(self._last.site)
-
     def save_cache(self) -> None:
         """Write the in-memory content cache, if it changed (serve, when idle or stopping)."""
         with self._lock:

@@ -118,7 +118,6 @@ class Rebuilder:
 
     def _idle(self) -> None:
         self.builder.save_cache()
-        self.builder.prepare_next()
         gc.collect()
 
     def _index_later(self) -> None:
