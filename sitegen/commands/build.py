@@ -53,6 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # One build and the process ends: its objects live to the end, so the cyclic
+    # collector would only walk them (a full pass after a build is a quarter second).
+    gc.disable()
     try:
         result = build(
             args.content,
