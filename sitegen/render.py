@@ -827,11 +827,14 @@ class _Deps:
         """A digest of what a page showing the items of `keys` depends on."""
         return hashlib.sha256("".join(self.closure(key) for key in keys).encode()).hexdigest()
 
-    def forget(self, slugs: Iterable[str]) -> None:
-        """Drop the closures that digest these articles (their text was edited)."""
+    def forget(self, slugs: Iterable[str]) -> set[str]:
+        """Drop the closures that digest these articles (their text was edited); their keys."""
+        dropped: set[str] = set()
         for slug in slugs:
             for key in self._users.pop(slug, ()):
                 self._closures.pop(key, None)
+                dropped.add(key)
+        return dropped
 
 
 def _counts(pairs: Iterable[tuple[Any, int]]) -> list[tuple[str, int]]:
@@ -886,27 +889,50 @@ class Plan:
         self.site = site
         self.deps = _Deps(site)
         self.pages = _plan_structure(site, self.deps)
+        # The jobs of each page (both languages) for one base digest, and which
+        # pages list each closure key: a refresh re-plans only pages it touches.
+        self._base = ""
+        self._jobs: list[list[PageJob] | None] = [None] * len(self.pages)
+        self._pages_of: dict[str, list[int]] = {}
+        for index, page in enumerate(self.pages):
+            for key in page.deps:
+                self._pages_of.setdefault(key, []).append(index)
 
     def refresh(self, edited: Iterable[str]) -> None:
         """The texts of these articles changed (their facts did not)."""
-        self.deps.forget(edited)
+        for key in [*self.deps.forget(edited), SITE_WIDE]:
+            for index in self._pages_of.get(key, ()):
+                self._jobs[index] = None
 
     def jobs(self, base_digest: str) -> list[PageJob]:
         """Every page, in both languages, with its fingerprint."""
-        jobs = []
-        languages = self.site.settings.languages
-        for page in self.pages:  # both languages side by side: a worker shares their parts
-            deps = self.deps.of(page.deps)
-            for lang in languages:
-                fingerprint = _fingerprint(base_digest, page.kind, page.key, lang, deps, page.extra)
-                path = output_path(lang, page.route)
-                jobs.append(
-                    PageJob(path, page.template, lang, page.route, page.kind, page.key, fingerprint)
-                )
+        if base_digest != self._base:
+            self._base, self._jobs = base_digest, [None] * len(self.pages)
+        jobs: list[PageJob] = []
+        for index, page in enumerate(self.pages):  # both languages side by side
+            planned = self._jobs[index]
+            if planned is None:
+                planned = self._jobs[index] = self._page_jobs(page, base_digest)
+            jobs.extend(planned)
         for kind, path in (("root", "index.html"), ("root404", "404.html")):
             fingerprint = _fingerprint(base_digest, kind, None, None, "")
             jobs.append(PageJob(path, "root.html", None, "", kind, None, fingerprint))
         return jobs
+
+    def _page_jobs(self, page: PlannedPage, base_digest: str) -> list[PageJob]:
+        deps = self.deps.of(page.deps)
+        return [
+            PageJob(
+                output_path(lang, page.route),
+                page.template,
+                lang,
+                page.route,
+                page.kind,
+                page.key,
+                _fingerprint(base_digest, page.kind, page.key, lang, deps, page.extra),
+            )
+            for lang in self.site.settings.languages
+        ]
 
 
 def plan_pages(site: Site, base_digest: str) -> list[PageJob]:
