@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sitegen.publish.data import dossier, dossier_json
 from sitegen.site import load_site
 
@@ -35,11 +37,14 @@ def test_an_outlet_renamed_in_the_registry_is_written_again() -> None:
     assert dossier_json(site) == _expected(site)
 
 
-def test_texts_kept_in_a_file_are_used_by_the_next_process(tmp_path: Path) -> None:
+def test_texts_kept_in_a_file_are_used_by_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sitegen.publish import data
 
     kept = tmp_path / "texts.pickle"
     site = load_site(FIXTURE)
+    monkeypatch.setattr(data, "KEEP_AFTER", 1)
     data._TEXTS.clear()
     first = dossier_json(site, kept)
     assert kept.exists()

@@ -113,8 +113,8 @@ def dossier_json(site: Site, kept: Path | None = None) -> str:
     out: list[str] = []
     _indented(data, out, "\n")
     out.append("\n")
-    if kept is not None and len(_TEXTS) != known:
-        _save_texts(kept)
+    if kept is not None and len(_TEXTS) - known >= KEEP_AFTER:
+        _save_texts(kept)  # not for a few: the next build makes those few again
     return "".join(out)
 
 
@@ -142,6 +142,7 @@ class _Written(list):
 
 ARTICLE_NEWLINE = "\n  "  # articles and events are lists at depth 2 of the dossier
 _TEXTS: dict[tuple, str] = {}
+KEEP_AFTER = 50  # texts made by a call before the kept file is written again
 
 
 def _event_text(event: dict[str, Any]) -> str:
