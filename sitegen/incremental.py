@@ -672,6 +672,8 @@ class Builder:
             stats = content_stats(self.content_dir)
             site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
             self._last = LastBuild(env, base, dict(stats), site, plan)
+            for docs in self._search_docs(render.Renderer(site, templates_dir)).values():
+                records_digest(docs)  # the records and their digests are kept (publish)
 
     def _content_cache(self) -> ContentCache:
         if self._cache is None:
