@@ -226,8 +226,13 @@ def serve_step(build_args: list[str], edited: Path, no_search: bool) -> Step:
         line = _read_until(proc, "serve: rebuilt in")
         seconds = time.perf_counter() - saved
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.terminate()  # serve writes its build cache, then stops
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            print("sitegen serve did not stop within 60 s of SIGTERM: killed", file=sys.stderr)
+            proc.kill()
+            proc.wait()
         sampler.stop()
     match = re.search(r"rebuilt in ([\d.]+) s: (\d+) of (\d+)", line)
     step = Step("one change in serve", seconds, 0.0, sampler.peak_mb)

@@ -786,6 +786,7 @@ class _Deps:
         self._names: dict[str, tuple[Article, ...]] = {}
         self._closures: dict[str, str] = {}
         self._users: dict[str, set[str]] = {}  # article slug -> closure keys it is part of
+        self._namings: dict[str, str] = {}
 
     def names(self, article: Article) -> tuple[Article, ...]:
         found = self._names.get(article.slug)
@@ -804,7 +805,13 @@ class _Deps:
         return article.event.id if article.event else article.slug
 
     def closure(self, key: str) -> str:
-        """A digest of everything a listed item shows: its event's reports and names."""
+        """A digest of everything a listed item shows: its event's reports and names.
+
+        Reports count by their file's digest; an article that only lends a
+        name (the first to name an official, place or outlet the registry
+        lacks) counts by the facts that name it, so editing its text does not
+        touch every page that shows the name.
+        """
         found = self._closures.get(key)
         if found is None:
             if key == SITE_WIDE:
@@ -812,11 +819,21 @@ class _Deps:
             article = self.site.by_slug[key]
             seen: dict[str, str] = {}
             for member in article.event.articles if article.event else (article,):
-                for dep in self.names(member):
-                    seen.setdefault(dep.slug, dep.digest)
-                    self._users.setdefault(dep.slug, set()).add(key)
+                seen[member.slug] = member.digest
+                self._users.setdefault(member.slug, set()).add(key)
+            for member in article.event.articles if article.event else (article,):
+                for source in self.names(member)[1:]:
+                    seen.setdefault(source.slug, self._naming(source))
             text = "".join(seen[slug] for slug in sorted(seen))
             found = self._closures[key] = hashlib.sha1(text.encode()).hexdigest()
+        return found
+
+    def _naming(self, article: Article) -> str:
+        """A digest of the facts by which an article names officials, places and its outlet."""
+        found = self._namings.get(article.slug)
+        if found is None:
+            facts = repr((article.officials, article.places, article.outlet_ar))
+            found = self._namings[article.slug] = hashlib.sha1(facts.encode()).hexdigest()
         return found
 
     def keys(self, items: Iterable[Article | Event]) -> tuple[str, ...]:

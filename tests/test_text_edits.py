@@ -174,3 +174,30 @@ def test_a_warmed_builder_takes_the_quick_path_for_the_first_edit(
     assert serving.build().pages > 0
     assert full_builds == [1, 1]
     _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+
+
+def test_a_name_source_counts_by_its_naming_facts_not_its_text(content: Path) -> None:
+    from sitegen.render import plan_pages
+    from sitegen.site import load_site
+
+    site = load_site(content)
+    lenders = {
+        (entity.source.slug, entity.id)
+        for entity in (*site.officials.values(), *site.outlets.values())
+        if entity.source is not None and len(entity.articles) > 1
+    }
+    assert lenders, "the fixture has no name shared by several reports"
+    slug, _ = sorted(lenders)[0]
+    others = {a.slug for a in site.articles} - {slug}
+
+    def article_fingerprints() -> dict[str, str]:
+        jobs = plan_pages(load_site(content), "base")
+        return {j.path: j.fingerprint for j in jobs if j.kind == "article" and j.key in others}
+
+    before = article_fingerprints()
+    path = content / "articles" / f"{slug}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nفقرة أخرى.\n", encoding="utf-8")
+    assert article_fingerprints() == before  # its text is shown on its own pages only
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name_ar: ", "name_ar: السيد ", 1), encoding="utf-8")
+    assert article_fingerprints() != before  # a name it lends changed
