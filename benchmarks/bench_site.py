@@ -11,9 +11,9 @@ workers one by one) and the whole process tree (the sum of proportional set
 sizes, sampled every 20 ms, so shared pages of forked workers count once).
 
 Steps: ingest; cold build (no cache, no output); no-change rebuild; a
-one-article change from the command line; the same change inside a running
-`sitegen serve` (time from saving the file to the rebuild being done, which
-includes the watcher's polling interval). Write to a RAM-backed folder: on
+one-article change from the command line; then four edits of that article in
+a running `sitegen serve`, 5 s apart (time from saving the file to the rebuild
+being done, which includes noticing the change). Write to a RAM-backed folder: on
 disk, deleting and rewriting 20,000 files makes each following run slower.
 
 Targets at N = 10,000 on 2 cores: ingest >= 300 articles/s; cold build <= 8 s;
@@ -42,6 +42,7 @@ SITEGEN = [sys.executable, "-m", "sitegen.cli"]
 # and warm-up are done by then; this lets its idle work (writing the build cache,
 # collecting garbage, 3 s after a build) pass too, so the edit meets an idle server.
 SETTLE = 5.0
+SERVE_EDITS = 4
 # Each step is a new Python process, as a maintainer's command is. Python caches
 # compiled modules (.pyc) unless PYTHONDONTWRITEBYTECODE is set, as it is on some
 # CI and sandbox machines; there every step would compile every module again
@@ -111,7 +112,7 @@ def run_all(args: argparse.Namespace) -> list[Step]:
     edited = _edit_one(content, "تعديل أول للاختبار")
     steps.append(_build_step("one-article change", build, args.n))
     if not args.no_serve:
-        steps.append(serve_step(build[1:], edited, args.no_search))
+        steps.extend(serve_step(build[1:], edited, args.no_search))
     return steps
 
 
@@ -203,8 +204,12 @@ def _pss_mb(pid: int) -> float:
 # --- the same edit inside `sitegen serve` ------------------------------------------------------
 
 
-def serve_step(build_args: list[str], edited: Path, no_search: bool) -> Step:
-    """Seconds from saving a file to `sitegen serve` having rebuilt the site."""
+def serve_step(build_args: list[str], edited: Path, no_search: bool) -> list[Step]:
+    """Seconds from saving a file to `sitegen serve` having rebuilt the site, per edit.
+
+    SERVE_EDITS edits of the same article, SETTLE seconds apart (an editor
+    reading the reloaded page): the first shows a server just started.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -217,14 +222,16 @@ def serve_step(build_args: list[str], edited: Path, no_search: bool) -> Step:
     )
     sampler = TreeSampler(proc.pid)
     sampler.start()
+    steps = []
     try:
         _read_until(proc, "serve: http")
-        time.sleep(SETTLE)  # an editor saves once the server is idle (see SETTLE)
-        text = edited.read_text(encoding="utf-8") + "\nتعديل ثان للاختبار\n"
-        saved = time.perf_counter()
-        edited.write_text(text, encoding="utf-8")
-        line = _read_until(proc, "serve: rebuilt in")
-        seconds = time.perf_counter() - saved
+        for number in range(1, SERVE_EDITS + 1):
+            time.sleep(SETTLE)  # an editor saves once the server is idle (see SETTLE)
+            text = edited.read_text(encoding="utf-8") + f"\nتعديل في الخادم {number}\n"
+            saved = time.perf_counter()
+            edited.write_text(text, encoding="utf-8")
+            line = _read_until(proc, "serve: rebuilt in")
+            steps.append(_serve_edit(number, time.perf_counter() - saved, line, sampler))
     finally:
         proc.terminate()  # serve writes its build cache, then stops
         try:
@@ -234,8 +241,12 @@ def serve_step(build_args: list[str], edited: Path, no_search: bool) -> Step:
             proc.kill()
             proc.wait()
         sampler.stop()
+    return steps
+
+
+def _serve_edit(number: int, seconds: float, line: str, sampler: TreeSampler) -> Step:
     match = re.search(r"rebuilt in ([\d.]+) s: (\d+) of (\d+)", line)
-    step = Step("one change in serve", seconds, 0.0, sampler.peak_mb)
+    step = Step(f"edit {number} in serve", seconds, 0.0, sampler.peak_mb)
     if match:
         step.pages = f"{match.group(2)} of {match.group(3)}"
         step.rate = f"rebuild {match.group(1)} s"
