@@ -8,7 +8,9 @@ step as its own `sitegen` process and prints, per step: articles/s, pages
 rendered, wall seconds and peak memory. Peak memory is given twice: the
 largest single process (ru_maxrss from wait4, which covers the forked render
 workers one by one) and the whole process tree (the sum of proportional set
-sizes, sampled every 20 ms, so shared pages of forked workers count once).
+sizes, sampled every 100 ms, so shared pages of forked workers count once;
+reading a 400 MB process's smaps_rollup takes ~5 ms and holds its memory map
+lock, so sampling more often slows the process measured).
 
 Steps: ingest; cold build (no cache, no output); no-change rebuild; a
 one-article change from the command line; then four edits of that article in
@@ -164,7 +166,7 @@ def measure(name: str, command: list[str]) -> Step:
 class TreeSampler(threading.Thread):
     """Peak total PSS of a process and its descendants, sampled from /proc."""
 
-    def __init__(self, pid: int, interval: float = 0.02) -> None:
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_mb = 0.0
