@@ -20,12 +20,14 @@ only when everything succeeded. A clean build still swaps a whole new tree in.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import importlib
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -578,8 +580,13 @@ class Builder:
         self._cache: ContentCache | None = None
         self._registry_cache: tuple[str, Any] | None = None
         self._outlet_ids: dict[str, str] = {}  # outlet name -> id, for this registry
-        # Deferred search (serve): pages first, the index a moment later.
+        # Deferred search and extras (serve): pages first, the index, the feeds,
+        # sitemap and dossier.json a moment later.
         self.defer_search = False
+        self.defer_extras = False
+        self._extras_seq = 0  # deferred extras started
+        self._extras_merged = 0  # the newest deferred extras moved into the output
+        self._extras_threads: list[threading.Thread] = []
         # Write the content cache after every build (the command line); serve
         # keeps it in memory and calls `save_cache` when it is idle instead.
         self.save_every_build = True
@@ -799,34 +806,80 @@ class Builder:
         staging = Path(
             tempfile.mkdtemp(prefix=f".{self.out_dir.name}.stage-", dir=self.out_dir.parent)
         )
+        deferred = self.defer_extras and bool(extras)
+        extras_dir = self._extras_folder() if deferred else staging / "extras"
+        wait = None
         try:
-            wait = (
-                start_extras(renderer, jobs, staging / "extras", extras, self.cache_dir)
-                if extras
-                else None
-            )
+            if extras:
+                wait = start_extras(renderer, jobs, extras_dir, extras, self.cache_dir)
             try:
                 render.write_pages(renderer, todo, staging, self.workers)
             finally:
-                if wait:
+                if wait and not deferred:
                     wait()
             for lang_docs in search.values():
                 _write_search(staging / "search", lang_docs, self.cache_dir)
             old.invalidate()  # from here the output is between two states
             _move_pages(staging, self.out_dir, [job.path for job in todo])
-            if extras:
-                _merge_tree(staging / "extras", self.out_dir)
+            if extras and not deferred:
+                _merge_tree(extras_dir, self.out_dir)
             for lang in search:
                 _swap_dir(staging / "search" / lang / "pagefind", self.out_dir / lang / "pagefind")
             _remove_pages(self.out_dir, gone)
+        except BaseException:
+            if deferred and wait is not None:
+                _quietly(wait)
+                shutil.rmtree(extras_dir, ignore_errors=True)
+            raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        done = {part: new.extras[part] for part in extras}
+        if deferred:  # the manifest keeps the old digests until the files are in
+            new.extras.update({part: previous.get(part, "") for part in extras})
         new.out_id = folder_id(self.out_dir)
         new.save()
+        if deferred:
+            self._finish_extras_later(wait, extras_dir, done)
         outcome = Outcome(
             len(todo), len(jobs), len(gone), new.warnings, False, bool(extras), bool(search)
         )
         return outcome
+
+    def _extras_folder(self) -> Path:
+        prefix = f".{self.out_dir.name}.extras-"
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir.parent))
+
+    def _finish_extras_later(self, wait: Any, folder: Path, digests: dict[str, str]) -> None:
+        """Move the feeds, sitemap and data into the output once they are written (serve)."""
+        self._extras_seq += 1
+        args = (wait, folder, digests, self._extras_seq, self._generation)
+        thread = threading.Thread(target=self._finish_extras, args=args, daemon=True)
+        self._extras_threads.append(thread)
+        thread.start()
+
+    def _finish_extras(self, wait, folder: Path, digests, seq: int, generation: int) -> None:
+        try:
+            try:
+                wait()
+            except Exception as exc:  # the pages are in; the next build writes these again
+                print(f"serve: feeds and data failed: {exc}", file=sys.stderr, flush=True)
+                return
+            with self._lock:
+                if generation != self._generation or seq < self._extras_merged:
+                    return  # a clean build or a newer edit's files are in
+                _merge_tree(folder, self.out_dir)
+                self._extras_merged = seq
+                manifest = Manifest.load(self.cache_dir, self.out_dir)
+                manifest.extras.update(digests)
+                if manifest.matches(self.out_dir, manifest.env):
+                    manifest.save()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def wait_extras(self) -> None:
+        """Wait until deferred feeds, sitemap and data are in the output."""
+        while self._extras_threads:
+            self._extras_threads.pop(0).join()
 
     @property
     def search_pending(self) -> bool:
@@ -864,6 +917,11 @@ class Builder:
             if swapped and manifest.matches(self.out_dir, manifest.env):
                 manifest.save()
             return swapped
+
+
+def _quietly(call: Any) -> None:
+    with contextlib.suppress(Exception):
+        call()
 
 
 def _same_stats(old: dict[str, Stat], new: dict[str, Stat]) -> bool:

@@ -184,6 +184,7 @@ def serve(
     rebuild()
     builder.save_every_build = False  # written when idle and on exit (Rebuilder._save_later)
     builder.defer_search = True  # after the first build, pages never wait for search
+    builder.defer_extras = True  # nor for the feeds, sitemap and dossier.json
     # The first edit should not pay for reading the cache; with a broken
     # registry the failed build has already said where.
     with contextlib.suppress(ContentError, OSError, ValueError):

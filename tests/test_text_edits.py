@@ -201,3 +201,18 @@ def test_a_name_source_counts_by_its_naming_facts_not_its_text(content: Path) ->
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("name_ar: ", "name_ar: السيد ", 1), encoding="utf-8")
     assert article_fingerprints() != before  # a name it lends changed
+
+
+def test_deferred_extras_land_after_the_pages(content: Path, tmp_path: Path) -> None:
+    builder = _builder(content, tmp_path)
+    builder.build()
+    builder.defer_extras = True  # as serve does
+    _edit(content, EDITED, "summary_ar: اجتمع", "summary_ar: التقى واجتمع")
+    assert builder.build().extras
+    _edit(content, UNDATED, "\n\n", "\n\nفقرة أخرى في أول النص.\n\n")  # before they land
+    builder.build()
+    builder.wait_extras()
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _age(content / "articles" / f"{EDITED}.md")  # same text, new mtime: a real rebuild
+    again = _builder(content, tmp_path).build()
+    assert (again.pages, again.extras) == (0, False)  # the manifest knows they are in
