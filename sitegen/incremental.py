@@ -594,6 +594,8 @@ class Builder:
         self._pending: dict[str, list[dict]] = {}  # language -> records not indexed yet
         self._generation = 0  # bumped by clean builds, which index everything
         self._last: LastBuild | None = None  # the model of the last build (serve's edits)
+        self._docs: dict[str, list[dict]] = {}  # its search records, by language
+        self._doc_positions: dict[str, dict[str, int]] = {}  # record url -> index
 
     def build(self) -> Outcome:
         """Bring the output folder up to date; raise ContentError or any render error."""
@@ -706,14 +708,17 @@ class Builder:
         warnings = self._validate(registry, cache, stats)
         last, self._last = self._last, None  # changed below; kept only if the build succeeds
         edited = last.text_edits(env, stats, cache) if last is not None else None
+        slugs = None
         if last is not None and edited is not None:
             last.apply(edited, stats)
             site, plan, base = last.site, last.plan, last.base
+            slugs = {article.slug for article in edited.values()}
         else:
             site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
         renderer = render.Renderer(site, templates_dir, self.cache_dir / "templates")
         jobs = plan.jobs(base)
-        outcome = self._write(renderer, jobs, env, manifest, stats, warnings, base)
+        docs = self._search_docs(renderer, slugs)
+        outcome = self._write(renderer, jobs, env, manifest, stats, warnings, base, docs)
         self._last = LastBuild(env, base, dict(stats), site, plan)
         return outcome
 
@@ -728,13 +733,12 @@ class Builder:
         base = render.environment_digest(site, templates_dir, self.content_dir)
         return site, render.Plan(site), base
 
-    def _write(self, renderer, jobs, env, manifest, stats, warnings, base) -> Outcome:
+    def _write(self, renderer, jobs, env, manifest, stats, warnings, base, docs) -> Outcome:
         site = renderer.site
         new = Manifest(manifest.path, env, None, {j.path: j.fingerprint for j in jobs})
         new.stats = {k: v for k, v in stats.items() if not v.racy()}
         new.warnings = warnings
         new.extras = _extras_digest(site, jobs, base)
-        docs = self._search_docs(renderer)
         new.search = {lang: records_digest(d) for lang, d in docs.items()}
         if manifest.matches(self.out_dir, env):
             return self._update(renderer, jobs, docs, manifest, new)
@@ -756,14 +760,28 @@ class Builder:
             )
         return lines
 
-    def _search_docs(self, renderer) -> dict[str, list[dict]]:
-        from sitegen.publish import search_available, search_documents
+    def _search_docs(self, renderer, edited: set[str] | None = None) -> dict[str, list[dict]]:
+        """Each language's search records; after a text edit, the last build's with the
+        edited articles' records made again (names and other records cannot have changed)."""
+        from sitegen.publish import article_record, search_available, search_documents
 
         if not self.search or not search_available():
             return {}
-        by_lang: dict[str, list[dict]] = {}
-        for doc in search_documents(renderer):
-            by_lang.setdefault(doc["language"], []).append(doc)
+        if edited is not None and self._docs:
+            by_lang = {lang: list(docs) for lang, docs in self._docs.items()}
+            for lang, L in renderer.presenters.items():
+                for slug in edited:
+                    position = self._doc_positions[lang][f"/{lang}/articles/{slug}/"]
+                    by_lang[lang][position] = article_record(L, renderer.site.by_slug[slug])
+        else:
+            by_lang = {}
+            for doc in search_documents(renderer):
+                by_lang.setdefault(doc["language"], []).append(doc)
+            self._doc_positions = {
+                lang: {doc["url"]: i for i, doc in enumerate(docs)}
+                for lang, docs in by_lang.items()
+            }
+        self._docs = by_lang
         return by_lang
 
     def _clean(self, renderer, jobs, docs, new: Manifest) -> Outcome:

@@ -119,13 +119,7 @@ def search_documents(renderer: Any) -> list[dict[str, str]]:
     site = renderer.site
     docs = []
     for lang, L in renderer.presenters.items():
-        for article in site.articles:
-            names = " ".join(L.name_text(L.person(ref)) for ref in article.officials)
-            key = (lang, article.slug, article.digest, names)
-            doc = _RECORDS.get(key)
-            if doc is None:
-                doc = _RECORDS[key] = _article_record(L, article, names)
-            docs.append(doc)
+        docs.extend(article_record(L, article) for article in site.articles)
         for person in site.officials.values():
             name = L.name_text(person)
             role = (person.role_ar if lang == "ar" else person.role_en or person.role_ar) or ""
@@ -137,6 +131,16 @@ def search_documents(renderer: Any) -> list[dict[str, str]]:
 
 
 _RECORDS: dict[tuple, dict[str, str]] = {}
+
+
+def article_record(L: Any, article: Any) -> dict[str, str]:
+    """The search record of an article's page in L's language (kept between calls)."""
+    names = " ".join(L.name_text(L.person(ref)) for ref in article.officials)
+    key = (L.lang, article.slug, article.digest, names)
+    doc = _RECORDS.get(key)
+    if doc is None:
+        doc = _RECORDS[key] = _article_record(L, article, names)
+    return doc
 
 
 def _article_record(L: Any, article: Any, names: str) -> dict[str, str]:
