@@ -500,12 +500,15 @@ class LastBuild:
     site: Any
     plan: Any
     by_path: dict[str, Any] = field(default_factory=dict)
-
     racy: set[str] = field(default_factory=set)  # files that may change unseen (`Stat.racy`)
 
     def __post_init__(self) -> None:
         self.by_path = {str(article.path): article for article in self.site.articles}
-        self.racy = {path for path, stat in self.stats.items() if stat.racy()}
+        self._seen(self.stats)
+
+    def _seen(self, stats: dict[str, Stat]) -> None:
+        self.stats = dict(stats)
+        self.racy = {path for path, stat in stats.items() if stat.racy()}
 
     def text_edits(self, env: str, stats: dict[str, Stat], cache: ContentCache):
         """{path: new Article} when only texts changed since this build, else None."""
@@ -536,8 +539,7 @@ class LastBuild:
             target.__dict__.pop("display_title_ar", None)  # a cached_property of the texts
         self.site.digest = site_digest(self.site.articles)
         self.plan.refresh(article.slug for article in edited.values())
-        self.stats = dict(stats)
-        self.racy = {path for path, stat in stats.items() if stat.racy()}
+        self._seen(stats)
 
 
 def _article(cache: ContentCache, path: str, stat: Stat) -> Any:
@@ -680,7 +682,7 @@ class Builder:
             env = self._environment(settings, templates_dir)
             stats = content_stats(self.content_dir)
             site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
-            self._last = LastBuild(env, base, dict(stats), site, plan)
+            self._last = LastBuild(env, base, stats, site, plan)
             for docs in self._search_docs(render.Renderer(site, templates_dir)).values():
                 records_digest(docs)  # the records and their digests are kept (publish)
 
@@ -711,15 +713,15 @@ class Builder:
         slugs = None
         if last is not None and edited is not None:
             last.apply(edited, stats)
-            site, plan, base = last.site, last.plan, last.base
             slugs = {article.slug for article in edited.values()}
         else:
             site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
-        renderer = render.Renderer(site, templates_dir, self.cache_dir / "templates")
-        jobs = plan.jobs(base)
+            last = LastBuild(env, base, stats, site, plan)
+        renderer = render.Renderer(last.site, templates_dir, self.cache_dir / "templates")
+        jobs = last.plan.jobs(last.base)
         docs = self._search_docs(renderer, slugs)
-        outcome = self._write(renderer, jobs, env, manifest, stats, warnings, base, docs)
-        self._last = LastBuild(env, base, dict(stats), site, plan)
+        outcome = self._write(renderer, jobs, env, manifest, stats, warnings, last.base, docs)
+        self._last = last
         return outcome
 
     def _model(self, settings, registry, cache, stats, templates_dir):
