@@ -606,15 +606,19 @@ class Builder:
         with self._lock, paused_gc():
             return self._build()
 
-    def _build(self) -> Outcome:
+    def _inputs(self) -> tuple[Path, Any, str, dict[str, Stat]]:
+        """Templates folder, settings, environment digest and article stats, as now."""
         from sitegen import render
         from sitegen.settings import load_settings
 
         templates_dir = Path(self.templates_dir or render.TEMPLATES_DIR)
         settings = load_settings(self.content_dir).with_base_url(self.base_url)
         env = self._environment(settings, templates_dir)
+        return templates_dir, settings, env, content_stats(self.content_dir)
+
+    def _build(self) -> Outcome:
+        templates_dir, settings, env, stats = self._inputs()
         manifest = Manifest.load(self.cache_dir, self.out_dir)
-        stats = content_stats(self.content_dir)
         if manifest.matches(self.out_dir, env) and _same_stats(manifest.stats, stats):
             return Outcome(0, len(manifest.pages), 0, manifest.warnings, False, False, False)
         cache = self._content_cache()
@@ -646,7 +650,7 @@ class Builder:
         Loading it from YAML normalises every alias with camel-tools, whose
         import alone is a second: more than the rest of a one-article rebuild.
         """
-        path = self.cache_dir / f"registry-{_key(self.content_dir)}.pickle"
+        path = self._registry_path
         stamp = f"{digest}|{package_digest()}"
         data = _load_pickle(path)
         if data.get("stamp") == stamp and "registry" in data:
@@ -657,11 +661,15 @@ class Builder:
         self._outlet_ids = {}
         return registry
 
+    @property
+    def _registry_path(self) -> Path:
+        return self.cache_dir / f"registry-{_key(self.content_dir)}.pickle"
+
     def _save_outlet_ids(self, known: int) -> None:
         """Store outlet ids resolved by this build with the registry they hold for."""
         if len(self._outlet_ids) == known:
             return
-        path = self.cache_dir / f"registry-{_key(self.content_dir)}.pickle"
+        path = self._registry_path
         data = _load_pickle(path)
         if data.get("registry") is not None:
             data.pop("version", None)
@@ -671,16 +679,12 @@ class Builder:
         """Load the content cache and the registry, and make the model (serve, before
         the first edit), so the first edit takes the quick path (`LastBuild`)."""
         from sitegen import render
-        from sitegen.settings import load_settings
 
         with self._lock:
             cache, registry = self._content_cache(), self._registry()
             if self._last is not None:
                 return
-            templates_dir = Path(self.templates_dir or render.TEMPLATES_DIR)
-            settings = load_settings(self.content_dir).with_base_url(self.base_url)
-            env = self._environment(settings, templates_dir)
-            stats = content_stats(self.content_dir)
+            templates_dir, settings, env, stats = self._inputs()
             site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
             self._last = LastBuild(env, base, stats, site, plan)
             for docs in self._search_docs(render.Renderer(site, templates_dir)).values():

@@ -817,11 +817,12 @@ class _Deps:
             if key == SITE_WIDE:
                 return self.site.digest
             article = self.site.by_slug[key]
+            members = article.event.articles if article.event else (article,)
             seen: dict[str, str] = {}
-            for member in article.event.articles if article.event else (article,):
+            for member in members:
                 seen[member.slug] = member.digest
                 self._users.setdefault(member.slug, set()).add(key)
-            for member in article.event.articles if article.event else (article,):
+            for member in members:
                 for source in self.names(member)[1:]:
                     seen.setdefault(source.slug, self._naming(source))
             text = "".join(seen[slug] for slug in sorted(seen))
