@@ -25,7 +25,6 @@ import copy
 import hashlib
 import importlib
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -36,12 +35,11 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sitegen import content
+from sitegen import cachefile, content
 from sitegen.frontmatter import ContentError
 from sitegen.publish import records_digest
 
 DEFAULT_CACHE = Path(".sitegen-cache")
-CACHE_VERSION = 1
 # A file modified this close to its reading may change again within the same
 # mtime tick unnoticed ("racy git"): it is not cached and is read next time.
 RACY_SECONDS = 2.0
@@ -115,13 +113,13 @@ class ContentCache:
         class may have other fields, so they are not trusted across versions.
         """
         path = Path(cache_dir) / f"content-{_key(content_dir)}.pickle"
-        data = _load_pickle(path)
+        data = cachefile.load(path)
         code = package_digest()
         if data.get("code") != code:
             return cls(path, dirty=True)
         cache = cls(path, dict(data.get("entries", {})), data.get("validation_env", ""))
         cache._remember_base(data.get("stamp"))
-        delta = _load_pickle(cache.delta_path)
+        delta = cachefile.load(cache.delta_path)
         if delta.get("code") == code and delta.get("base") == cache._base_stamp:
             cache.entries.update(delta.get("changed", {}))
             for key in delta.get("removed", ()):
@@ -151,11 +149,11 @@ class ContentCache:
         small = len(changed) + len(removed) <= max(DELTA_MIN, len(self.entries) // 10)
         if self._base_stamp and self.validation_env == self._base_env and small:
             delta = {"base": self._base_stamp, "changed": changed, "removed": removed}
-            _save_pickle(self.delta_path, {**delta, "code": package_digest()})
+            cachefile.save(self.delta_path, {**delta, "code": package_digest()})
         else:
             stamp = os.urandom(8).hex()
             data = {"entries": self.entries, "validation_env": self.validation_env}
-            _save_pickle(self.path, {**data, "code": package_digest(), "stamp": stamp})
+            cachefile.save(self.path, {**data, "code": package_digest(), "stamp": stamp})
             self.delta_path.unlink(missing_ok=True)
             self._remember_base(stamp)
         self.dirty = False
@@ -187,25 +185,6 @@ class ContentCache:
 
 def _key(path: Path) -> str:
     return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:16]
-
-
-def _load_pickle(path: Path) -> dict:
-    """A cache file's contents, or {} when it is missing, stale or unreadable."""
-    try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return {}
-    return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
-
-
-def _save_pickle(path: Path, data: dict) -> None:
-    """Write atomically, so a crash or a parallel build never leaves half a cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        pickle.dump({"version": CACHE_VERSION, **data}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 def code_digest(*parts: str) -> str:
@@ -423,7 +402,7 @@ class Manifest:
     @classmethod
     def load(cls, cache_dir: Path, out_dir: Path) -> Manifest:
         path = Path(cache_dir) / f"out-{_key(out_dir)}.pickle"
-        data = _load_pickle(path)
+        data = cachefile.load(path)
         data.pop("version", None)
         try:
             return cls(path, **data)
@@ -432,7 +411,7 @@ class Manifest:
 
     def save(self) -> None:
         data = {k: v for k, v in self.__dict__.items() if k != "path"}
-        _save_pickle(self.path, data)
+        cachefile.save(self.path, data)
 
     def matches(self, out_dir: Path, env: str) -> bool:
         """True when `out_dir` is the very folder this manifest describes."""
@@ -652,12 +631,12 @@ class Builder:
         """
         path = self._registry_path
         stamp = f"{digest}|{package_digest()}"
-        data = _load_pickle(path)
+        data = cachefile.load(path)
         if data.get("stamp") == stamp and "registry" in data:
             self._outlet_ids = data.get("outlet_ids", {})
             return data["registry"]
         registry = load(self.content_dir)
-        _save_pickle(path, {"stamp": stamp, "registry": registry})
+        cachefile.save(path, {"stamp": stamp, "registry": registry})
         self._outlet_ids = {}
         return registry
 
@@ -670,10 +649,10 @@ class Builder:
         if len(self._outlet_ids) == known:
             return
         path = self._registry_path
-        data = _load_pickle(path)
+        data = cachefile.load(path)
         if data.get("registry") is not None:
             data.pop("version", None)
-            _save_pickle(path, {**data, "outlet_ids": self._outlet_ids})
+            cachefile.save(path, {**data, "outlet_ids": self._outlet_ids})
 
     def warm(self) -> None:
         """Load the content cache and the registry, and make the model (serve, before

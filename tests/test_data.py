@@ -40,6 +40,7 @@ def test_an_outlet_renamed_in_the_registry_is_written_again() -> None:
 def test_texts_kept_in_a_file_are_used_by_the_next_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sitegen import cachefile
     from sitegen.publish import data
 
     kept = tmp_path / "texts.pickle"
@@ -49,7 +50,7 @@ def test_texts_kept_in_a_file_are_used_by_the_next_process(
     first = dossier_json(site, kept)
     assert kept.exists()
     data._TEXTS.clear()  # a new process
-    stored = data._load_texts(kept)
+    stored = cachefile.load(kept)["texts"]
     assert len(stored) >= len(site.articles)
     article = site.articles[0]
     article.summary_ar, article.digest = "ملخص آخر", "1" * 64

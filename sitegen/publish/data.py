@@ -7,13 +7,11 @@ line by line (`sitegen diff` reads this file).
 from __future__ import annotations
 
 import json
-import os
-import pickle
-import tempfile
 from json.encoder import encode_basestring as _string
 from pathlib import Path
 from typing import Any
 
+from sitegen import cachefile
 from sitegen.site import Article, English, Site
 
 
@@ -100,7 +98,7 @@ def dossier_json(site: Site, kept: Path | None = None) -> str:
     articles whose file, outlet or event changed are written again.
     """
     if kept is not None and not _TEXTS:
-        _TEXTS.update(_load_texts(kept))
+        _TEXTS.update(cachefile.load(kept).get("texts", {}))
     known = len(_TEXTS)
     data = {
         "generator": "sitegen",
@@ -113,27 +111,9 @@ def dossier_json(site: Site, kept: Path | None = None) -> str:
     out: list[str] = []
     _indented(data, out, "\n")
     out.append("\n")
-    if kept is not None and len(_TEXTS) - known >= KEEP_AFTER:
-        _save_texts(kept)  # not for a few: the next build makes those few again
+    if kept is not None and len(_TEXTS) - known >= KEEP_AFTER:  # not for a few: made again
+        cachefile.save(kept, {"texts": _TEXTS})
     return "".join(out)
-
-
-def _load_texts(path: Path) -> dict[tuple, str]:
-    try:
-        with open(path, "rb") as handle:
-            texts = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        return {}
-    return texts if isinstance(texts, dict) else {}
-
-
-def _save_texts(path: Path) -> None:
-    """Atomically: builds may run side by side."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        pickle.dump(_TEXTS, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 class _Written(list):
