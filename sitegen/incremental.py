@@ -80,8 +80,13 @@ class Entry:
 
     def slim(self) -> None:
         """Once the article is made, keep only what the cross-file checks read."""
-        self.meta = {key: self.meta[key] for key in ("slug", "source") if key in self.meta}
+        self.meta = _slim(self.meta)
         self.body = ""
+
+
+def _slim(meta: dict) -> dict:
+    """What the cross-file checks read of a file's front-matter (once its Article is made)."""
+    return {key: meta[key] for key in ("slug", "source") if key in meta}
 
 
 @dataclass
@@ -307,13 +312,6 @@ def _entry_or_blank(cache: ContentCache, path: Path | str, stat: Stat) -> Entry:
 _REGISTRY: Any = None
 
 
-def check_files(names: list[str], registry: Any) -> list[list]:
-    """`validate.check_article` of each file (without the cross-file checks)."""
-    stats = {name: Stat.of(Path(name)) for name in names}
-    found = read_files(names, stats, registry)
-    return [item.issues if isinstance(item, Entry) else item for item in found]
-
-
 def read_files(names: list[str], stats: dict[str, Stat], registry: Any) -> list[Entry | list]:
     """Each file read once, checked, and made into its `site.Article`: its cache Entry.
 
@@ -373,8 +371,7 @@ def _read_one(name: str, registry: Any = None) -> _Read | list:
         article = article_from(path, meta, checked.doc.body, digest)
     except ContentError:
         return checked.issues
-    slim = {key: meta[key] for key in ("slug", "source") if key in meta}
-    return _Read(slim, digest, checked.issues, article)
+    return _Read(_slim(meta), digest, checked.issues, article)
 
 
 def registry_digest(content_dir: Path) -> str:
