@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -10,22 +9,15 @@ import pytest
 
 from sitegen import incremental
 from sitegen.incremental import ContentCache, content_stats, read_site_articles
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
+from tests.test_incremental import FIXTURE, _age, _age_all
 
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURE, target)
-    for path in (target / "articles").glob("*.md"):
-        _age(path)
+    _age_all(target)
     return target
-
-
-def _age(path: Path) -> None:
-    stamp = path.stat().st_mtime_ns - 10 * 10**9
-    os.utime(path, ns=(stamp, stamp))
 
 
 def _fill(cache_dir: Path, content: Path) -> ContentCache:

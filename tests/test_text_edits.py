@@ -8,28 +8,32 @@ build of the same content, byte for byte.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from sitegen import incremental
-from sitegen.commands.build import BuildError, build
+from sitegen.commands.build import BuildError
 from sitegen.frontmatter import ContentError
 from sitegen.incremental import Builder
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
-EDITED = "2025-01-29-hammouchi-madrid"
-UNDATED = "hammouchi-receives-guardia-civil"
+from tests.test_incremental import (
+    EDITED,
+    FIXTURE,
+    UNDATED,
+    _age,
+    _age_all,
+    _assert_same_as_clean,
+    _builder,
+    _touch_edit,
+)
 
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURE, target)
-    for path in (target / "articles").glob("*.md"):
-        _age(path)
+    _age_all(target)
     return target
 
 
@@ -47,34 +51,8 @@ def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def _age(path: Path) -> None:
-    stamp = path.stat().st_mtime_ns - 10 * 10**9
-    os.utime(path, ns=(stamp, stamp))
-
-
 def _edit(content: Path, slug: str, old: str, new: str) -> None:
-    path = content / "articles" / f"{slug}.md"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    _age(path)
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def _assert_same_as_clean(content: Path, out: Path, tmp_path: Path) -> None:
-    clean = tmp_path / "clean"
-    shutil.rmtree(clean, ignore_errors=True)
-    build(content, clean, search=False, workers=1)
-    got, want = _tree(out), _tree(clean)
-    assert sorted(got) == sorted(want)
-    assert [name for name in want if got[name] != want[name]] == []
-
-
-def _builder(content: Path, tmp_path: Path) -> Builder:
-    return Builder(content, tmp_path / "public", tmp_path / "cache", search=False, workers=1)
+    _touch_edit(content / "articles" / f"{slug}.md", old, new)
 
 
 def test_text_edits_update_the_model_in_place(content: Path, tmp_path: Path, full_builds) -> None:
@@ -86,11 +64,11 @@ def test_text_edits_update_the_model_in_place(content: Path, tmp_path: Path, ful
     outcome = builder.build()
     assert full_builds == [1], "a text edit rebuilt the model from every article"
     assert 0 < outcome.pages < outcome.total
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
     _edit(content, EDITED, "title_ar: تعاون", "title_ar: تنسيق")  # and again
     builder.build()
     assert full_builds == [1]
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +89,7 @@ def test_fact_edits_rebuild_the_model(
     _edit(content, EDITED, old, new)
     builder.build()
     assert full_builds == [1, 1]
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
 
 
 def test_added_or_deleted_article_rebuilds_the_model(
@@ -122,7 +100,7 @@ def test_added_or_deleted_article_rebuilds_the_model(
     (content / "articles" / f"{UNDATED}.md").unlink()
     builder.build()
     assert full_builds == [1, 1]
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
 
 
 def test_a_failed_build_does_not_leave_a_half_updated_model(
@@ -141,7 +119,7 @@ def test_a_failed_build_does_not_leave_a_half_updated_model(
             builder.build()
     builder.build()  # the model was changed by the failed build: made again
     assert full_builds == [1, 1]
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
 
 
 def test_broken_yaml_then_fixed_stays_on_the_quick_path(
@@ -159,7 +137,7 @@ def test_broken_yaml_then_fixed_stays_on_the_quick_path(
     _age(path)
     builder.build()
     assert full_builds == [1]  # validation failed before the model was touched
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
 
 
 def test_a_warmed_builder_takes_the_quick_path_for_the_first_edit(
@@ -173,7 +151,7 @@ def test_a_warmed_builder_takes_the_quick_path_for_the_first_edit(
     _edit(content, EDITED, "summary_ar: اجتمع", "summary_ar: التقى واجتمع")
     assert serving.build().pages > 0
     assert full_builds == [1, 1]
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
 
 
 def test_a_name_source_counts_by_its_naming_facts_not_its_text(content: Path) -> None:
@@ -212,7 +190,7 @@ def test_deferred_extras_land_after_the_pages(content: Path, tmp_path: Path) -> 
     _edit(content, UNDATED, "\n\n", "\n\nفقرة أخرى في أول النص.\n\n")  # before they land
     builder.build()
     builder.wait_extras()
-    _assert_same_as_clean(content, tmp_path / "public", tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
     _age(content / "articles" / f"{EDITED}.md")  # same text, new mtime: a real rebuild
     again = _builder(content, tmp_path).build()
     assert (again.pages, again.extras) == (0, False)  # the manifest knows they are in
