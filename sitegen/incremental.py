@@ -30,12 +30,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sitegen import cachefile, content
+from sitegen import cachefile, content, model_store
 from sitegen.frontmatter import ContentError
 from sitegen.publish import records_digest
 
@@ -241,8 +242,18 @@ def read_site_articles(cache: ContentCache, stats: dict[str, Stat]) -> list:
     return [articles[slug] for slug in sorted(articles)]
 
 
-def validate(content_dir: Path, registry: Any, cache: ContentCache, stats: dict[str, Stat]):
+def validate(
+    content_dir: Path,
+    registry: Any,
+    cache: ContentCache,
+    stats: dict[str, Stat],
+    per_file: dict[str, list] | None = None,
+):
     """`validate.validate_content`, re-checking only files that changed.
+
+    `per_file`, when given, receives each file's issues; it is left empty
+    when the cross-file checks found something (the issues then come from
+    the full validation, in its order).
 
     Per-file results are cached; the cross-file checks (two files with one
     slug or one source) are redone from the cached front-matter, and when
@@ -267,6 +278,8 @@ def validate(content_dir: Path, registry: Any, cache: ContentCache, stats: dict[
     duplicate = False
     for name, entry in entries.items():
         issues.extend(entry.issues or [])
+        if per_file is not None:
+            per_file[name] = entry.issues or []
         slug, source = entry.meta.get("slug"), entry.meta.get("source")
         slug = slug if isinstance(slug, str) else Path(name).stem
         duplicate |= slug in slugs or (isinstance(source, str) and source in sources)
@@ -274,6 +287,8 @@ def validate(content_dir: Path, registry: Any, cache: ContentCache, stats: dict[
         if isinstance(source, str):
             sources.add(source)
     if duplicate:
+        if per_file is not None:
+            per_file.clear()
         return checks.validate_content(content_dir, registry)
     return issues
 
@@ -371,6 +386,7 @@ def _read_one(name: str, registry: Any = None) -> _Read | list:
         article = article_from(path, meta, checked.doc.body, digest)
     except ContentError:
         return checked.issues
+    article.shown_digest  # noqa: B018 - a cached property, computed here in the worker
     return _Read(_slim(meta), digest, checked.issues, article)
 
 
@@ -395,6 +411,7 @@ class Manifest:
     search: dict[str, str] = field(default_factory=dict)
     stats: dict[str, Stat] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    model: str | None = None  # the stamp of the model stored with this output (model_store)
 
     @classmethod
     def load(cls, cache_dir: Path, out_dir: Path) -> Manifest:
@@ -449,6 +466,7 @@ class Outcome:
 def article_facts(article: Any) -> tuple:
     return (
         article.slug,
+        article.source,
         article.published,
         article.event_date,
         tuple(article.officials),
@@ -486,17 +504,20 @@ class LastBuild:
         self.stats = dict(stats)
         self.racy = {path for path, stat in stats.items() if stat.racy()}
 
-    def text_edits(self, env: str, stats: dict[str, Stat], cache: ContentCache):
-        """{path: new Article} when only texts changed since this build, else None."""
+    def text_edits(self, env: str, stats: dict[str, Stat], article_of: Callable[[str, Stat], Any]):
+        """{path: new Article} when only texts changed since this build, else None.
+
+        `article_of(path, stat)` reads a changed file's (unlinked) Article.
+        """
         if env != self.env or stats.keys() != self.stats.keys():
             return None
         edited = {}
         for path, stat in stats.items():
             if self.stats[path] == stat and path not in self.racy:
                 continue
-            article = _article(cache, path, stat)
+            article = article_of(path, stat)
             old = self.by_path.get(str(Path(path)))
-            if old is None or article_facts(old) != article_facts(article):
+            if old is None or article is None or article_facts(old) != article_facts(article):
                 return None
             edited[path] = article
         return edited
@@ -512,10 +533,34 @@ class LastBuild:
             target = self.by_path[str(Path(path))]
             for name in (f.name for f in fields(article) if f.name not in links):
                 setattr(target, name, getattr(article, name))
-            target.__dict__.pop("display_title_ar", None)  # a cached_property of the texts
+            for cached in ("display_title_ar", "shown_digest"):  # cached_properties of the texts
+                target.__dict__.pop(cached, None)
         self.site.digest = site_digest(self.site.articles)
         self.plan.refresh(article.slug for article in edited.values())
         self._seen(stats)
+
+
+class _CheckedReader:
+    """Reads changed files for `LastBuild.text_edits` without the content cache:
+    each is validated too (its warnings kept, by path); a file with an error,
+    or one that is not an Article, gives None (the full build reports it)."""
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
+        self.lines: dict[str, list[str]] = {}
+
+    def article(self, path: str, stat: Stat) -> Any:
+        found = _read_one(path, self.registry)
+        if isinstance(found, list) or any(i.level == "error" for i in found.issues):
+            return None
+        self.lines[path] = [_issue_line(i) for i in found.issues]
+        return found.article
+
+
+def _issue_line(issue: Any) -> str:
+    from sitegen.commands.build import _issue_line as line
+
+    return line(issue)
 
 
 def _article(cache: ContentCache, path: str, stat: Stat) -> Any:
@@ -568,6 +613,7 @@ class Builder:
         # Write the content cache after every build (the command line); serve
         # keeps it in memory and calls `save_cache` when it is idle instead.
         self.save_every_build = True
+        self._model_stamp: str | None = None  # of the model stored with the output being built
         self._lock = threading.RLock()  # one build or index swap at a time
         self._pending: dict[str, list[dict]] = {}  # language -> records not indexed yet
         self._generation = 0  # bumped by clean builds, which index everything
@@ -597,6 +643,10 @@ class Builder:
         manifest = Manifest.load(self.cache_dir, self.out_dir)
         if manifest.matches(self.out_dir, env) and _same_stats(manifest.stats, stats):
             return Outcome(0, len(manifest.pages), 0, manifest.warnings, False, False, False)
+        if self._last is None and self._cache is None:
+            outcome = self._from_stored_model(templates_dir, env, manifest, stats)
+            if outcome is not None:
+                return outcome
         cache = self._content_cache()
         try:
             outcome = self._rebuild(settings, templates_dir, env, manifest, cache, stats)
@@ -683,13 +733,50 @@ class Builder:
         flags = f"search={self.search}|strict={self.strict}|{package_digest()}"
         return hashlib.sha256(f"{base}|{flags}".encode()).hexdigest()
 
+    def _from_stored_model(self, templates_dir, env, manifest, stats) -> Outcome | None:
+        """A text edit, from a new process: serve's quick path on the model the last
+        build stored (model_store). None when that path does not apply (no stored
+        model, other facts, a file with an error): the caller builds as usual."""
+        from sitegen import render
+
+        if not manifest.matches(self.out_dir, env):
+            return None
+        stored = model_store.load(self._model_path, manifest.model)
+        if stored is None:
+            return None
+        reader = _CheckedReader(stored.last.site.registry)
+        edited = stored.last.text_edits(env, stats, reader.article)
+        if edited is None:
+            return None
+        last = stored.last
+        last.apply(edited, stats)
+        stored.lines.update(reader.lines)
+        warnings = stored.warnings(list(stats))
+        if self.strict and warnings:
+            return None  # the usual path fails with the full message
+        renderer = render.Renderer(last.site, templates_dir, self.cache_dir / "templates")
+        jobs = last.plan.jobs(last.base)
+        docs = self._search_docs(renderer)
+        self._model_stamp = stored.stamp
+        outcome = self._write(renderer, jobs, env, manifest, stats, warnings, last.base, docs)
+        model_store.save_edits(self._model_path, stored, edited, reader.lines)
+        self._last = last
+        return outcome
+
+    @property
+    def _model_path(self) -> Path:
+        return self.cache_dir / f"model-{_key(self.content_dir)}-{_key(self.out_dir)}.pickle"
+
     def _rebuild(self, settings, templates_dir, env, manifest, cache, stats) -> Outcome:
         from sitegen import render
 
         registry = self._registry()
-        warnings = self._validate(registry, cache, stats)
+        per_file: dict[str, list] = {}
+        warnings = self._validate(registry, cache, stats, per_file)
         last, self._last = self._last, None  # changed below; kept only if the build succeeds
-        edited = last.text_edits(env, stats, cache) if last is not None else None
+        edited = None
+        if last is not None:
+            edited = last.text_edits(env, stats, lambda path, stat: _article(cache, path, stat))
         slugs = None
         if last is not None and edited is not None:
             last.apply(edited, stats)
@@ -700,7 +787,16 @@ class Builder:
         renderer = render.Renderer(last.site, templates_dir, self.cache_dir / "templates")
         jobs = last.plan.jobs(last.base)
         docs = self._search_docs(renderer, slugs)
+        # The command line stores the model of a full rebuild for the next process.
+        store = self.save_every_build and slugs is None and (bool(per_file) or not stats)
+        self._model_stamp = model_store.new_stamp() if store else None
         outcome = self._write(renderer, jobs, env, manifest, stats, warnings, last.base, docs)
+        if store and self._model_stamp:
+            head = warnings[: len(warnings) - sum(map(len, per_file.values()))]
+            lines = {name: [_issue_line(i) for i in found] for name, found in per_file.items()}
+            model_store.save(
+                self._model_path, model_store.StoredModel(self._model_stamp, last, head, lines)
+            )
         self._last = last
         return outcome
 
@@ -722,14 +818,13 @@ class Builder:
         new.warnings = warnings
         new.extras = _extras_digest(site, jobs, base)
         new.search = {lang: records_digest(d) for lang, d in docs.items()}
+        new.model = self._model_stamp
         if manifest.matches(self.out_dir, env):
             return self._update(renderer, jobs, docs, manifest, new)
         return self._clean(renderer, jobs, docs, new)
 
-    def _validate(self, registry, cache: ContentCache, stats) -> list[str]:
-        from sitegen.commands.build import _issue_line
-
-        issues = validate(self.content_dir, registry, cache, stats)
+    def _validate(self, registry, cache: ContentCache, stats, per_file=None) -> list[str]:
+        issues = validate(self.content_dir, registry, cache, stats, per_file)
         lines = [_issue_line(i) for i in issues]
         failing = [
             line for i, line in zip(issues, lines, strict=True) if i.level == "error" or self.strict
@@ -930,17 +1025,21 @@ def _same_stats(old: dict[str, Stat], new: dict[str, Stat]) -> bool:
 
 def _extras_digest(site, jobs, base: str) -> dict[str, str]:
     """What each part of `publish_extras` depends on: static files and the environment;
-    the sitemap, on the routes too; feeds and dossier.json, on the articles too."""
+    the sitemap, on the routes too; feeds and dossier.json, on what they show of the
+    articles too (not their bodies: `Article.shown_digest`)."""
+    from sitegen.site import shown_site_digest
+
     routes = hashlib.sha256("\n".join(job.path for job in jobs).encode()).hexdigest()
+    shown = shown_site_digest(site.articles)
 
     def digest(*parts: str) -> str:
         return hashlib.sha256("|".join((base, *parts)).encode()).hexdigest()
 
     return {
         "static": digest(),
-        "feeds": digest(site.digest),
+        "feeds": digest(shown),
         "sitemap": digest(routes),
-        "data": digest(site.digest),
+        "data": digest(shown),
     }
 
 

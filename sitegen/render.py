@@ -29,7 +29,18 @@ from markupsafe import Markup, escape
 
 from sitegen import i18n
 from sitegen.publish import jsonld
-from sitegen.site import Article, Country, Event, Outlet, PartialDate, Person, Place, Site, Topic
+from sitegen.site import (
+    Article,
+    Country,
+    Event,
+    Outlet,
+    PartialDate,
+    Person,
+    Place,
+    Site,
+    Topic,
+    shown_site_digest,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = "static"
@@ -766,7 +777,8 @@ def _fingerprint(
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-SITE_WIDE = "*site"  # the dependency of pages that change with any article
+SITE_WIDE = "*site"  # the dependency of pages that change with what any article shows
+OWN_FILE = "="  # + slug: the dependency of an article's own pages on its whole file
 
 
 class _Deps:
@@ -807,7 +819,9 @@ class _Deps:
     def closure(self, key: str) -> str:
         """A digest of everything a listed item shows: its event's reports and names.
 
-        Reports count by their file's digest; an article that only lends a
+        Reports count by what a listing shows of them (`Article.shown_digest`:
+        not the body); an article's own pages also depend on its whole file
+        (the key OWN_FILE + slug). An article that only lends a
         name (the first to name an official, place or outlet the registry
         lacks) counts by the facts that name it, so editing its text does not
         touch every page that shows the name.
@@ -815,12 +829,18 @@ class _Deps:
         found = self._closures.get(key)
         if found is None:
             if key == SITE_WIDE:
-                return self.site.digest
+                found = self._closures[key] = shown_site_digest(self.site.articles)
+                return found
+            if key.startswith(OWN_FILE):
+                slug = key.removeprefix(OWN_FILE)
+                self._users.setdefault(slug, set()).add(key)
+                found = self._closures[key] = self.site.by_slug[slug].digest
+                return found
             article = self.site.by_slug[key]
             members = article.event.articles if article.event else (article,)
             seen: dict[str, str] = {}
             for member in members:
-                seen[member.slug] = member.digest
+                seen[member.slug] = member.shown_digest
                 self._users.setdefault(member.slug, set()).add(key)
             for member in members:
                 for source in self.names(member)[1:]:
@@ -848,6 +868,7 @@ class _Deps:
     def forget(self, slugs: Iterable[str]) -> set[str]:
         """Drop the closures that digest these articles (their text was edited); their keys."""
         dropped: set[str] = set()
+        self._closures.pop(SITE_WIDE, None)
         for slug in slugs:
             for key in self._users.pop(slug, ()):
                 self._closures.pop(key, None)
@@ -973,7 +994,7 @@ def _plan_structure(site: Site, deps: _Deps) -> list[PlannedPage]:
         else:
             pages.append(PlannedPage(kind, template, route, None, (SITE_WIDE,), repr(split)))
     for article in site.articles:
-        keys = deps.keys([article])
+        keys = (*deps.keys([article]), OWN_FILE + article.slug)
         pages.append(
             PlannedPage(
                 "article", "article.html", route_of(article), article.slug, keys, repr(split)

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 from multiprocessing import get_all_start_methods, get_context
@@ -141,6 +141,18 @@ class Article:
     def display_title_ar(self) -> str:
         return self.title_ar or derived_title(self.summary_ar or self.body_ar) or self.slug
 
+    @cached_property
+    def shown_digest(self) -> str:
+        """A digest of what pages other than the article's own show of it.
+
+        That is every fact and text but the body, of which only a title made
+        from its opening words shows elsewhere: editing the body of an article
+        with a headline re-renders its own pages, not every listing of it.
+        """
+        facts = [getattr(self, f.name) for f in fields(self) if f.name not in _OWN_PAGE_ONLY]
+        text = repr((facts, self.display_title_ar))
+        return hashlib.sha1(text.encode()).hexdigest()
+
     @property
     def date(self) -> PartialDate | None:
         """The main date: the event's, else the publication's."""
@@ -169,6 +181,10 @@ def derived_title(text: str) -> str:
 
 
 # --- aggregates ------------------------------------------------------------------
+
+
+# Article fields that only the article's own page shows (and its links, digested apart).
+_OWN_PAGE_ONLY = frozenset({"digest", "body_ar", "outlet", "event"})
 
 
 @dataclass(eq=False)
@@ -510,6 +526,11 @@ def build_site(
 def site_digest(articles: list[Article]) -> str:
     """What changes with any article's file: the digest of every file, in slug order."""
     return hashlib.sha256("".join(a.digest for a in articles).encode()).hexdigest()
+
+
+def shown_site_digest(articles: list[Article]) -> str:
+    """What changes with anything shown beyond the articles' own pages (`shown_digest`)."""
+    return hashlib.sha256("".join(a.shown_digest for a in articles).encode()).hexdigest()
 
 
 def outlet_id(name_ar: str, registry: Registry) -> str:

@@ -39,6 +39,10 @@ def content(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    return counted_full_builds(monkeypatch)
+
+
+def counted_full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the builds that made the model from every article."""
     calls: list[int] = []
     model = Builder._model

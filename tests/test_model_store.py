@@ -1,0 +1,124 @@
+"""`sitegen build` in a new process takes serve's text-edit path with the stored model.
+
+Each build here is a new Builder, as each `sitegen build` is. After a text
+edit the build must not make the model from every article (`Builder._model`),
+must render only the pages that show what changed, must print the warnings a
+full validation prints, and must leave the output a clean build would.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.commands.build import BuildError
+from sitegen.frontmatter import ContentError
+from sitegen.incremental import Builder
+from tests.test_incremental import (
+    EDITED,
+    FIXTURE,
+    _age,
+    _age_all,
+    _assert_same_as_clean,
+    _builder,
+    _touch_edit,
+)
+from tests.test_text_edits import counted_full_builds
+
+ARTICLE_PAGES = 2  # the edited article's page in each language
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    _age_all(target)
+    return target
+
+
+@pytest.fixture
+def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    return counted_full_builds(monkeypatch)
+
+
+def _edit(content: Path, old: str, new: str) -> None:
+    _touch_edit(content / "articles" / f"{EDITED}.md", old, new)
+
+
+def _append_to_body(content: Path, text: str) -> None:
+    path = content / "articles" / f"{EDITED}.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+    _age(path)
+
+
+def _fresh_warnings(content: Path, tmp_path: Path) -> list[str]:
+    """The warnings of a build that has no cache and no output to start from."""
+    fresh = Builder(content, tmp_path / "fresh-out", tmp_path / "fresh-cache", workers=1)
+    fresh.search = False
+    return fresh.build().warnings
+
+
+def test_a_body_edit_renders_only_the_articles_own_pages(
+    content: Path, tmp_path: Path, full_builds: list[int]
+) -> None:
+    _builder(content, tmp_path).build()
+    _append_to_body(content, "فقرة جديدة في آخر النص.")
+    outcome = _builder(content, tmp_path).build()
+    assert full_builds == [1], "a new process made the model from every article"
+    assert outcome.pages == ARTICLE_PAGES
+    assert not outcome.extras  # feeds and dossier.json show no body
+    assert outcome.warnings == _fresh_warnings(content, tmp_path)
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+
+
+def test_edits_add_up_in_the_stored_models_delta(
+    content: Path, tmp_path: Path, full_builds: list[int]
+) -> None:
+    _builder(content, tmp_path).build()
+    _append_to_body(content, "فقرة أولى.")
+    _builder(content, tmp_path).build()
+    _edit(content, "title_ar: تعاون", "title_ar: تنسيق")  # shown by every listing of it
+    outcome = _builder(content, tmp_path).build()
+    assert full_builds == [1]
+    assert outcome.pages > ARTICLE_PAGES and outcome.extras
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+    _append_to_body(content, "فقرة ثانية.")
+    assert _builder(content, tmp_path).build().pages == ARTICLE_PAGES
+    assert full_builds == [1]
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+
+
+def test_a_fact_edit_makes_the_model_again_and_stores_it(
+    content: Path, tmp_path: Path, full_builds: list[int]
+) -> None:
+    _builder(content, tmp_path).build()
+    _edit(content, "event_date: 2025-01-29", "event_date: 2025-01-20")
+    _builder(content, tmp_path).build()
+    assert full_builds == [1, 1]
+    _append_to_body(content, "فقرة بعد تغيير التاريخ.")
+    _builder(content, tmp_path).build()
+    assert full_builds == [1, 1]  # the model stored by the last build
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+
+
+def test_an_error_in_the_edited_file_fails_as_a_full_build_does(
+    content: Path, tmp_path: Path
+) -> None:
+    _builder(content, tmp_path).build()
+    _edit(content, "title_ar: ", "title_ar: [unclosed ")
+    with pytest.raises((BuildError, ContentError)) as caught:
+        _builder(content, tmp_path).build()
+    assert f"{EDITED}.md" in str(caught.value)
+
+
+def test_a_stored_model_is_not_used_for_another_output(
+    content: Path, tmp_path: Path, full_builds: list[int]
+) -> None:
+    _builder(content, tmp_path).build()
+    shutil.rmtree(tmp_path / "public")  # not the folder the model was rendered into
+    _append_to_body(content, "فقرة جديدة.")
+    outcome = _builder(content, tmp_path).build()
+    assert full_builds == [1, 1] and outcome.clean
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
