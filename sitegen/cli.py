@@ -9,6 +9,7 @@ can be developed and tested alone.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -24,15 +25,24 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given `argv` naming a command, only that command's module is imported
+    (the others are listed by name for `--help`, and import their modules only when named)."""
+    chosen = _chosen_command(argv)
     parser = argparse.ArgumentParser(prog="sitegen", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, help_text in COMMANDS.items():
-        module = _command_module(name)
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
-        module.configure(command_parser)
-        command_parser.set_defaults(_run=module.run)
+        if chosen in (None, name):
+            module = _command_module(name)
+            module.configure(command_parser)
+            command_parser.set_defaults(_run=module.run)
     return parser
+
+
+def _chosen_command(argv: list[str] | None) -> str | None:
+    """The command `argv` names first, when it names one (options may come before it)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None) if argv else None
 
 
 def _command_module(name: str):
@@ -40,7 +50,8 @@ def _command_module(name: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
@@ -53,5 +64,18 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
+def run() -> None:
+    """The `sitegen` program: `main`, then exit without a last garbage collection.
+
+    At exit Python collects every object left, once more: after a build of
+    10,000 articles that walk over the site model takes a quarter of a second,
+    a quarter of a one-article rebuild, to free memory the OS frees anyway.
+    Frozen objects are left out of it (exit handlers still run).
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
