@@ -614,6 +614,7 @@ class Builder:
         # keeps it in memory and calls `save_cache` when it is idle instead.
         self.save_every_build = True
         self._model_stamp: str | None = None  # of the model stored with the output being built
+        self._store: Callable | None = None  # stores that model, until something has run it
         self._lock = threading.RLock()  # one build or index swap at a time
         self._pending: dict[str, list[dict]] = {}  # language -> records not indexed yet
         self._generation = 0  # bumped by clean builds, which index everything
@@ -790,15 +791,31 @@ class Builder:
         # The command line stores the model of a full rebuild for the next process.
         store = self.save_every_build and slugs is None and (bool(per_file) or not stats)
         self._model_stamp = model_store.new_stamp() if store else None
-        outcome = self._write(renderer, jobs, env, manifest, stats, warnings, last.base, docs)
-        if store and self._model_stamp:
-            head = warnings[: len(warnings) - sum(map(len, per_file.values()))]
-            lines = {name: [_issue_line(i) for i in found] for name, found in per_file.items()}
-            model_store.save(
-                self._model_path, model_store.StoredModel(self._model_stamp, last, head, lines)
-            )
+        self._store = self._model_saver(last, warnings, per_file) if store else None
+        try:
+            outcome = self._write(renderer, jobs, env, manifest, stats, warnings, last.base, docs)
+            if self._store is not None:  # no extras process stored it beside the pages
+                self._store()
+        finally:
+            self._store = None
         self._last = last
         return outcome
+
+    def _model_saver(self, last: LastBuild, warnings: list[str], per_file: dict) -> Callable:
+        """What stores this build's model (with the stamp its manifest gets) when called."""
+        stamp, path = self._model_stamp or "", self._model_path
+        head = warnings[: len(warnings) - sum(map(len, per_file.values()))]
+
+        def store() -> None:
+            lines = {name: [_issue_line(i) for i in found] for name, found in per_file.items()}
+            model_store.save(path, model_store.StoredModel(stamp, last, head, lines))
+
+        return store
+
+    def _take_store(self) -> Callable | None:
+        """The pending model store, for the extras process to run (then it is not pending)."""
+        store, self._store = self._store, None
+        return store
 
     def _model(self, settings, registry, cache, stats, templates_dir):
         """The site model and page plan built from every article (a full rebuild)."""
@@ -871,7 +888,8 @@ class Builder:
         self._pending.clear()
         self._generation += 1
         with atomic_output(self.out_dir) as tmp:
-            extras = start_extras(renderer, jobs, tmp, cache_dir=self.cache_dir)
+            then = self._take_store()  # pickling the model costs the pages nothing there
+            extras = start_extras(renderer, jobs, tmp, cache_dir=self.cache_dir, then=then)
             try:
                 render.write_pages(renderer, jobs, tmp, self.workers)
             finally:
