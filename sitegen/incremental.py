@@ -497,7 +497,7 @@ class LastBuild:
     racy: set[str] = field(default_factory=set)  # files that may change unseen (`Stat.racy`)
 
     def __post_init__(self) -> None:
-        self.by_path = {str(article.path): article for article in self.site.articles}
+        self.by_path = {article.path: article for article in self.site.articles}
         self._seen(self.stats)
 
     def _seen(self, stats: dict[str, Stat]) -> None:

@@ -113,7 +113,7 @@ class PlaceRef:
 class Article:
     slug: str
     source: str
-    path: Path
+    path: str  # the content file; a string, as 10,000 Path objects are slow to unpickle
     digest: str
     title_ar: str | None
     title_en: English | None
@@ -423,7 +423,7 @@ def article_from(path: Path, meta: dict, body: str, digest: str) -> Article:
     return Article(
         slug=slug,
         source=_str(meta, "source") or "",
-        path=path,
+        path=str(path),
         digest=digest,
         title_ar=title_ar,
         title_en=_english(meta, "title_en", title_ar),
