@@ -24,10 +24,9 @@ import jinja2
 from jinja2 import nodes
 from jinja2.runtime import Context
 from jinja2.visitor import NodeTransformer
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from sitegen import i18n
+from sitegen import i18n, markdown
 from sitegen.publish import jsonld
 from sitegen.site import (
     Article,
@@ -447,15 +446,13 @@ _PROVIDERS = {
 }
 
 
-# CommonMark with raw HTML off and images off (no resource from another host).
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
 _BODIES: dict[str, Markup] = {}
 
 
 def _body_html(article: Article) -> Markup:
     html = _BODIES.get(article.digest)
     if html is None:
-        html = _BODIES[article.digest] = Markup(_MARKDOWN.render(article.body_ar))
+        html = _BODIES[article.digest] = Markup(markdown.render(article.body_ar))
     return html
 
 
