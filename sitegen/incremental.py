@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 from sitegen import cachefile, content, model_store
 from sitegen.frontmatter import ContentError
-from sitegen.publish import records_digest
+from sitegen.publish import record_digest, records_digest
 
 DEFAULT_CACHE = Path(".sitegen-cache")
 # A file modified this close to its reading may change again within the same
@@ -1064,7 +1064,7 @@ def _extras_digest(site, jobs, base: str) -> dict[str, str]:
 def _write_search(out_dir: Path, docs: list[dict], cache_dir: Path) -> None:
     """Index `docs`; each record's normalised text is cached, so an edit re-normalises one."""
     search = importlib.import_module("sitegen.publish.search")
-    documents = [search.SearchDocument(**doc) for doc in docs]
+    documents = [search.SearchDocument(**doc, digest=record_digest(doc)) for doc in docs]
     search.build_search_index(out_dir, documents, cache_dir=cache_dir / "search")
 
 

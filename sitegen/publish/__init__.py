@@ -164,16 +164,19 @@ def _article_record(L: Any, article: Any, names: str) -> dict[str, str]:
 
 def records_digest(docs: list[dict[str, str]]) -> str:
     """A digest of a language's records: whether its index must be made again."""
-    parts = []
-    for doc in docs:
-        found = _HASHES.get(id(doc))
-        if found is None or found[0] is not doc:
-            text = "\x1f".join(doc[k] for k in ("url", "language", "title", "text", "excerpt"))
-            found = _HASHES[id(doc)] = (doc, hashlib.sha256(text.encode()).hexdigest())
-        parts.append(found[1])
+    parts = [record_digest(doc) for doc in docs]
     if len(_HASHES) > 2 * len(docs) + 1000:
         _HASHES.clear()
     return hashlib.sha256("".join(parts).encode()).hexdigest()
+
+
+def record_digest(doc: dict[str, str]) -> str:
+    """A digest of one record (kept while the record is: the index's shards reuse it)."""
+    found = _HASHES.get(id(doc))
+    if found is None or found[0] is not doc:
+        text = "\x1f".join(doc[k] for k in ("url", "language", "title", "text", "excerpt"))
+        found = _HASHES[id(doc)] = (doc, hashlib.sha256(text.encode()).hexdigest())
+    return found[1]
 
 
 _HASHES: dict[int, tuple[dict[str, str], str]] = {}  # id(record) -> (record, its digest)

@@ -44,7 +44,7 @@ import tempfile
 import time
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -93,6 +93,9 @@ class SearchDocument:
     title: str
     text: str
     excerpt: str
+    # A digest of the fields above when the caller has one (the build's
+    # `publish.record_digest`): a shard's digest is then made of these.
+    digest: str = field(default="", compare=False)
 
 
 def build_search_index(
@@ -184,6 +187,9 @@ def _shard_digest(docs: list[SearchDocument], code: str) -> str:
     """What a shard's bundle depends on: its records as given, and the indexing code."""
     digest = hashlib.blake2b(code.encode(), digest_size=16)
     for doc in docs:
+        if doc.digest:
+            digest.update(f"={doc.digest}".encode() + b"\1")
+            continue
         fields = (doc.url, doc.language, doc.title, doc.excerpt, doc.text)
         digest.update("\0".join(fields).encode("utf-8", "surrogatepass") + b"\1")
     return digest.hexdigest()
