@@ -314,6 +314,13 @@ class Presenter:
     def countries(self, codes: Iterable[str]) -> Markup:
         return self.join(self.country(iso) for iso in codes)
 
+    def kept(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """`make()` once per key in this language: what many pages show alike (JSON-LD)."""
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = make()
+        return found
+
     def part(self, name: str, section: str = "") -> Markup:
         """A page part that depends only on the language (and section): rendered once."""
         key = ("part", name, section)

@@ -35,6 +35,13 @@ def _website(site: Site, L: Any, _key: str | None) -> dict:
 
 
 def person(L: Any, who: Person) -> dict:
+    """A Person; an official of the dossier is made once per language (pages share it)."""
+    if who.id and L.site.officials.get(who.id) is who:
+        return L.kept(("ld-person", who.id), lambda: _person(L, who))
+    return _person(L, who)
+
+
+def _person(L: Any, who: Person) -> dict:
     data: dict[str, Any] = {"@type": "Person", "name": L.name_text(who)}
     if who.id and L.has_page(who):
         data["url"] = L.abs_url(f"officials/{who.id}/")
@@ -59,6 +66,11 @@ def _person_page(site: Site, L: Any, key: str | None) -> dict:
 
 
 def event(L: Any, happening: Event) -> dict:
+    """An Event, made once per language (each report of it shows it)."""
+    return L.kept(("ld-event", happening.id), lambda: _event(L, happening))
+
+
+def _event(L: Any, happening: Event) -> dict:
     lead = happening.lead
     data: dict[str, Any] = {
         "@type": "Event",
