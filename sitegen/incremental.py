@@ -888,18 +888,12 @@ class Builder:
         self._pending.clear()
         self._generation += 1
         with atomic_output(self.out_dir) as tmp:
-            # Pickling the model and the content cache there costs the pages little;
-            # after them it would be a second with one core idle.
-            then, cache = self._take_store(), self._cache
-            if then is not None and cache is not None:
-                then = _one_after_another(then, cache.save)
+            then = self._take_store()  # pickling the model costs the pages nothing there
             extras = start_extras(renderer, jobs, tmp, cache_dir=self.cache_dir, then=then)
             try:
                 render.write_pages(renderer, jobs, tmp, self.workers)
             finally:
                 extras()
-            if then is not None and cache is not None:
-                cache.dirty = False  # saved by the extras process
             for lang_docs in docs.values():
                 _write_search(tmp, lang_docs, self.cache_dir)
         new.out_id = folder_id(self.out_dir)
@@ -1036,14 +1030,6 @@ class Builder:
             if swapped and manifest.matches(self.out_dir, manifest.env):
                 manifest.save()
             return swapped
-
-
-def _one_after_another(*calls: Callable[[], Any]) -> Callable[[], None]:
-    def run() -> None:
-        for call in calls:
-            call()
-
-    return run
 
 
 def _quietly(call: Any) -> None:
