@@ -615,6 +615,7 @@ class Builder:
         self.save_every_build = True
         self._model_stamp: str | None = None  # of the model stored with the output being built
         self._store: Callable | None = None  # stores that model, until something has run it
+        self._unstored: tuple | None = None  # serve: the last model, warnings and issues
         self._lock = threading.RLock()  # one build or index swap at a time
         self._pending: dict[str, list[dict]] = {}  # language -> records not indexed yet
         self._generation = 0  # bumped by clean builds, which index everything
@@ -788,22 +789,40 @@ class Builder:
         renderer = render.Renderer(last.site, templates_dir, self.cache_dir / "templates")
         jobs = last.plan.jobs(last.base)
         docs = self._search_docs(renderer, slugs)
-        # The command line stores the model of a full rebuild for the next process.
-        store = self.save_every_build and slugs is None and (bool(per_file) or not stats)
+        # The command line stores the model of a full rebuild for the next process;
+        # serve, when it stops (`store_model`).
+        self._unstored = None
+        complete = bool(per_file) or not stats  # every file's warnings are known
+        store = self.save_every_build and slugs is None and complete
         self._model_stamp = model_store.new_stamp() if store else None
-        self._store = self._model_saver(last, warnings, per_file) if store else None
+        saver = self._model_saver(last, warnings, per_file, self._model_stamp or "")
+        self._store = saver if store else None
         try:
             outcome = self._write(renderer, jobs, env, manifest, stats, warnings, last.base, docs)
             if self._store is not None:  # no extras process stored it beside the pages
                 self._store()
         finally:
             self._store = None
+        if not self.save_every_build and complete:
+            self._unstored = (last, warnings, per_file)
         self._last = last
         return outcome
 
-    def _model_saver(self, last: LastBuild, warnings: list[str], per_file: dict) -> Callable:
+    def store_model(self) -> None:
+        """Store the last build's model for the next `sitegen build` (serve, as it stops)."""
+        with self._lock:
+            unstored, self._unstored = self._unstored, None
+            manifest = Manifest.load(self.cache_dir, self.out_dir)
+            if unstored is None or not manifest.matches(self.out_dir, unstored[0].env):
+                return
+            stamp = model_store.new_stamp()
+            self._model_saver(*unstored, stamp)()
+            manifest.model = stamp
+            manifest.save()
+
+    def _model_saver(self, last: LastBuild, warnings: list[str], per_file: dict, stamp: str):
         """What stores this build's model (with the stamp its manifest gets) when called."""
-        stamp, path = self._model_stamp or "", self._model_path
+        path = self._model_path
         head = warnings[: len(warnings) - sum(map(len, per_file.values()))]
 
         def store() -> None:

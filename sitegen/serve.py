@@ -202,3 +202,4 @@ def serve(
         server.serve(port=port, host="127.0.0.1", root=str(builder.out_dir), restart_delay=0)
     finally:
         builder.save_cache()
+        builder.store_model()  # the next `sitegen build` starts from it

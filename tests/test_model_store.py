@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import incremental
 from sitegen.commands.build import BuildError
 from sitegen.frontmatter import ContentError
 from sitegen.incremental import Builder
@@ -121,4 +122,57 @@ def test_a_stored_model_is_not_used_for_another_output(
     _append_to_body(content, "فقرة جديدة.")
     outcome = _builder(content, tmp_path).build()
     assert full_builds == [1, 1] and outcome.clean
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+
+
+def test_serve_stores_its_model_as_it_stops(
+    content: Path, tmp_path: Path, full_builds: list[int]
+) -> None:
+    serving = _builder(content, tmp_path)
+    serving.save_every_build = False  # as serve runs it
+    serving.build()
+    _append_to_body(content, "فقرة في الخادم.")
+    serving.build()
+    serving.store_model()
+    assert full_builds == [1]
+    _append_to_body(content, "فقرة بعد الخادم.")
+    assert _builder(content, tmp_path).build().pages == ARTICLE_PAGES
+    assert full_builds == [1], "the command line made the model again after serve"
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+
+
+def test_serve_stores_no_model_changed_by_a_failed_build(
+    content: Path, tmp_path: Path, full_builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serving = _builder(content, tmp_path)
+    serving.save_every_build = False
+    serving.build()
+    _append_to_body(content, "فقرة لم تكتب.")  # copied into the model, then the build fails
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "_move_pages", broken)
+        with pytest.raises(RuntimeError):
+            serving.build()
+    serving.store_model()
+    _builder(content, tmp_path).build()
+    assert full_builds == [1, 1]  # nothing stored: the model was made again
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
+
+
+def test_serve_stores_its_model_after_a_file_failed_validation(
+    content: Path, tmp_path: Path, full_builds: list[int]
+) -> None:
+    serving = _builder(content, tmp_path)
+    serving.save_every_build = False
+    serving.build()
+    _edit(content, "title_ar: ", "title_ar: [unclosed ")
+    with pytest.raises((BuildError, ContentError)):
+        serving.build()  # before the model or the output were touched
+    serving.store_model()
+    _edit(content, "title_ar: [unclosed ", "title_ar: ")
+    _builder(content, tmp_path).build()
+    assert full_builds == [1]
     _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
