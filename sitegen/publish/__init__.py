@@ -61,26 +61,18 @@ _PENDING: tuple | None = None
 
 
 def start_extras(
-    renderer: Any,
-    jobs: list,
-    out_dir: Path,
-    parts: Any = EXTRAS,
-    cache_dir: Path | None = None,
-    then: Callable[[], Any] | None = None,
+    renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS, cache_dir: Path | None = None
 ) -> Callable:
     """`publish_extras` in a forked process, beside page rendering; call the result to wait.
 
     dossier.json and the sitemap take a second or two at 10,000 articles:
-    on a second core they cost a rebuild nothing. `then`, if given, runs in
-    the same process after them (the build stores its model there).
+    on a second core they cost a rebuild nothing.
     """
     global _PENDING
     if (os.cpu_count() or 1) < 2 or "fork" not in get_all_start_methods():
         publish_extras(renderer, jobs, out_dir, parts, cache_dir)
-        if then is not None:
-            then()
         return lambda: None
-    _PENDING = (renderer, jobs, out_dir, tuple(parts), cache_dir, then)
+    _PENDING = (renderer, jobs, out_dir, tuple(parts), cache_dir)
     try:
         from sitegen.render import worker_gc
 
@@ -101,10 +93,7 @@ def start_extras(
 
 def _publish_pending() -> None:
     assert _PENDING is not None
-    *extras, then = _PENDING
-    publish_extras(*extras)
-    if then is not None:
-        then()
+    publish_extras(*_PENDING)
 
 
 def search_available() -> bool:
