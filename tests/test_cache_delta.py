@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from sitegen import incremental
 from sitegen.incremental import ContentCache, content_stats, read_site_articles
-from tests.test_incremental import FIXTURE, _age, _age_all
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE, target)
-    _age_all(target)
-    return target
+from tests.test_incremental import _age
 
 
 def _fill(cache_dir: Path, content: Path) -> ContentCache:

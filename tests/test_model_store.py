@@ -19,29 +19,13 @@ from sitegen.frontmatter import ContentError
 from sitegen.incremental import Builder
 from tests.test_incremental import (
     EDITED,
-    FIXTURE,
     _age,
-    _age_all,
     _assert_same_as_clean,
     _builder,
     _touch_edit,
 )
-from tests.test_text_edits import counted_full_builds
 
 ARTICLE_PAGES = 2  # the edited article's page in each language
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE, target)
-    _age_all(target)
-    return target
-
-
-@pytest.fixture
-def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    return counted_full_builds(monkeypatch)
 
 
 def _edit(content: Path, old: str, new: str) -> None:

@@ -8,7 +8,6 @@ build of the same content, byte for byte.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,43 +15,14 @@ import pytest
 from sitegen import incremental
 from sitegen.commands.build import BuildError
 from sitegen.frontmatter import ContentError
-from sitegen.incremental import Builder
 from tests.test_incremental import (
     EDITED,
-    FIXTURE,
     UNDATED,
     _age,
-    _age_all,
     _assert_same_as_clean,
     _builder,
     _touch_edit,
 )
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE, target)
-    _age_all(target)
-    return target
-
-
-@pytest.fixture
-def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    return counted_full_builds(monkeypatch)
-
-
-def counted_full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the builds that made the model from every article."""
-    calls: list[int] = []
-    model = Builder._model
-
-    def counted(self, *args):
-        calls.append(1)
-        return model(self, *args)
-
-    monkeypatch.setattr(Builder, "_model", counted)
-    return calls
 
 
 def _edit(content: Path, slug: str, old: str, new: str) -> None:
