@@ -794,12 +794,11 @@ class Builder:
         complete = bool(per_file) or not stats  # every file's warnings are known
         store = self.save_every_build and slugs is None and complete
         self._model_stamp = model_store.new_stamp() if store else None
-        saver = self._model_saver(last, warnings, per_file, self._model_stamp or "")
         outcome = self._write(renderer, jobs, env, manifest, stats, warnings, last.base, docs)
-        if store:
+        if self._model_stamp:  # set above when this build stores its model
             # After the build, not in the extras process beside the render workers:
             # pickling there copies the model's memory pages (+250 MB at 10,000 articles).
-            saver()
+            self._save_model(self._model_stamp, last, warnings, per_file)
         if not self.save_every_build and complete:
             self._unstored = (last, warnings, per_file)
         self._last = last
@@ -813,20 +812,16 @@ class Builder:
             if unstored is None or not manifest.matches(self.out_dir, unstored[0].env):
                 return
             stamp = model_store.new_stamp()
-            self._model_saver(*unstored, stamp)()
+            self._save_model(stamp, *unstored)
             manifest.model = stamp
             manifest.save()
 
-    def _model_saver(self, last: LastBuild, warnings: list[str], per_file: dict, stamp: str):
-        """What stores this build's model (with the stamp its manifest gets) when called."""
-        path = self._model_path
+    def _save_model(self, stamp: str, last: LastBuild, warnings: list[str], per_file: dict):
+        """Store a build's model under the stamp its manifest names, with its warnings:
+        those of no file first (the settings), then each file's (`per_file`)."""
         head = warnings[: len(warnings) - sum(map(len, per_file.values()))]
-
-        def store() -> None:
-            lines = {name: [_issue_line(i) for i in found] for name, found in per_file.items()}
-            model_store.save(path, model_store.StoredModel(stamp, last, head, lines))
-
-        return store
+        lines = {name: [_issue_line(i) for i in found] for name, found in per_file.items()}
+        model_store.save(self._model_path, model_store.StoredModel(stamp, last, head, lines))
 
     def _model(self, settings, registry, cache, stats, templates_dir):
         """The site model and page plan built from every article (a full rebuild)."""
@@ -1054,20 +1049,17 @@ def _same_stats(old: dict[str, Stat], new: dict[str, Stat]) -> bool:
 def _extras_digest(site, jobs, base: str) -> dict[str, str]:
     """What each part of `publish_extras` depends on: static files and the environment;
     the sitemap, on the routes too; feeds and dossier.json, on what they show of the
-    articles too (not their bodies: `Article.shown_digest`)."""
-    from sitegen.site import shown_site_digest
-
+    articles too (not their bodies: `site.digest`)."""
     routes = hashlib.sha256("\n".join(job.path for job in jobs).encode()).hexdigest()
-    shown = shown_site_digest(site.articles)
 
     def digest(*parts: str) -> str:
         return hashlib.sha256("|".join((base, *parts)).encode()).hexdigest()
 
     return {
         "static": digest(),
-        "feeds": digest(shown),
+        "feeds": digest(site.digest),
         "sitemap": digest(routes),
-        "data": digest(shown),
+        "data": digest(site.digest),
     }
 
 

@@ -38,7 +38,6 @@ from sitegen.site import (
     Place,
     Site,
     Topic,
-    shown_site_digest,
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -846,8 +845,7 @@ class _Deps:
         found = self._closures.get(key)
         if found is None:
             if key == SITE_WIDE:
-                found = self._closures[key] = shown_site_digest(self.site.articles)
-                return found
+                return self.site.digest
             if key.startswith(OWN_FILE):
                 slug = key.removeprefix(OWN_FILE)
                 self._users.setdefault(slug, set()).add(key)
@@ -885,7 +883,6 @@ class _Deps:
     def forget(self, slugs: Iterable[str]) -> set[str]:
         """Drop the closures that digest these articles (their text was edited); their keys."""
         dropped: set[str] = set()
-        self._closures.pop(SITE_WIDE, None)
         for slug in slugs:
             for key in self._users.pop(slug, ()):
                 self._closures.pop(key, None)

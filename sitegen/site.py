@@ -280,7 +280,7 @@ class Site:
     topics: dict[str, Topic]
     outlets: dict[str, Outlet]
     years: list[tuple[int, list[Event]]]
-    digest: str
+    digest: str  # what any page but an article's own shows of the articles (`site_digest`)
 
     def timeline_of(self, articles: list[Article]) -> tuple[list[Event], list[Article]]:
         """The events a list of articles belongs to (newest first), and its undated ones."""
@@ -524,11 +524,6 @@ def build_site(
 
 
 def site_digest(articles: list[Article]) -> str:
-    """What changes with any article's file: the digest of every file, in slug order."""
-    return hashlib.sha256("".join(a.digest for a in articles).encode()).hexdigest()
-
-
-def shown_site_digest(articles: list[Article]) -> str:
     """What changes with anything shown beyond the articles' own pages (`shown_digest`)."""
     return hashlib.sha256("".join(a.shown_digest for a in articles).encode()).hexdigest()
 
