@@ -13,13 +13,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from camel_tools.tokenizers.word import simple_word_tokenize
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
+from sitegen.extract.camel import (
+    dediac_ar,
     normalize_alef_ar,
     normalize_alef_maksura_ar,
     normalize_teh_marbuta_ar,
     normalize_unicode,
+    simple_word_tokenize,
 )
 
 __all__ = [
