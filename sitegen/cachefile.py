@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 VERSION = 1
@@ -41,3 +43,24 @@ def save(path: Path, data: dict) -> None:
     with os.fdopen(fd, "wb") as handle:
         pickle.dump({"version": VERSION, **data}, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+
+
+def save_in_child(path: Path, data: dict) -> Callable[[], None]:
+    """`save` in a forked process, for the caller to go on meanwhile; returns a wait.
+
+    Pickling a build's 10,000 articles takes 0.4 s of one core while the
+    other is idle (a build links its model on one core). If the child fails,
+    the wait saves in this process, so nothing is lost but the time.
+    """
+    if "fork" not in get_all_start_methods():
+        save(path, data)
+        return lambda: None
+    child = get_context("fork").Process(target=save, args=(path, data), daemon=True)
+    child.start()
+
+    def wait() -> None:
+        child.join()
+        if child.exitcode != 0:
+            save(path, data)
+
+    return wait

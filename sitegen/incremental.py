@@ -143,9 +143,23 @@ class ContentCache:
             key for key, e in self.entries.items() if e.issues is None or e.article is None
         }
 
-    def save(self) -> None:
+    def save(self, in_child: bool = False) -> Callable[[], None]:
+        """Write what changed (a delta, or the whole cache); returns a wait for the write.
+
+        `in_child` writes in a forked process (`cachefile.save_in_child`):
+        the command line, which has its model to link meanwhile.
+        """
         if not self.dirty:
-            return
+            return _written
+        path, data = self._next_file()
+        self.dirty = False
+        if in_child:
+            return cachefile.save_in_child(path, data)
+        cachefile.save(path, data)
+        return _written
+
+    def _next_file(self) -> tuple[Path, dict]:
+        """The file to write now and its data, remembered as written."""
         changed = {
             key: entry
             for key, entry in self.entries.items()
@@ -155,14 +169,12 @@ class ContentCache:
         small = len(changed) + len(removed) <= max(DELTA_MIN, len(self.entries) // 10)
         if self._base_stamp and self.validation_env == self._base_env and small:
             delta = {"base": self._base_stamp, "changed": changed, "removed": removed}
-            cachefile.save(self.delta_path, {**delta, "code": package_digest()})
-        else:
-            stamp = os.urandom(8).hex()
-            data = {"entries": self.entries, "validation_env": self.validation_env}
-            cachefile.save(self.path, {**data, "code": package_digest(), "stamp": stamp})
-            self.delta_path.unlink(missing_ok=True)
-            self._remember_base(stamp)
-        self.dirty = False
+            return self.delta_path, {**delta, "code": package_digest()}
+        stamp = os.urandom(8).hex()
+        data = {"entries": self.entries, "validation_env": self.validation_env}
+        self.delta_path.unlink(missing_ok=True)  # of the old whole file
+        self._remember_base(stamp)
+        return self.path, {**data, "code": package_digest(), "stamp": stamp}
 
     def entry(self, path: Path | str, stat: Stat) -> Entry:
         """The parse of `path`, from the cache when its size and mtime are unchanged."""
@@ -187,6 +199,10 @@ class ContentCache:
         for key in set(self.entries) - present:
             del self.entries[key]
             self.dirty = True
+
+
+def _written() -> None:
+    """The wait of a cache write that is done."""
 
 
 def _key(path: Path) -> str:
@@ -571,6 +587,7 @@ def _article(cache: ContentCache, path: str, stat: Stat) -> Any:
     if entry.article is None:
         entry.article = article_from(Path(path), entry.meta, entry.body, entry.digest)
         entry.slim()
+        cache.dirty = True
     return entry.article
 
 
@@ -613,6 +630,7 @@ class Builder:
         # Write the content cache after every build (the command line); serve
         # keeps it in memory and calls `save_cache` when it is idle instead.
         self.save_every_build = True
+        self._cache_written: Callable[[], None] = _written  # waits for the content cache
         self._model_stamp: str | None = None  # of the model stored with the output being built
         self._unstored: tuple | None = None  # serve: the last model, warnings and issues
         self._lock = threading.RLock()  # one build or index swap at a time
@@ -649,11 +667,13 @@ class Builder:
             if outcome is not None:
                 return outcome
         cache = self._content_cache()
+        self._cache_written = _written
         try:
             outcome = self._rebuild(settings, templates_dir, env, manifest, cache, stats)
         finally:
             if self.save_every_build:
-                cache.save()
+                self._cache_written()
+                cache.save()  # what changed after the checks, if anything
         return outcome
 
     def save_cache(self) -> None:
@@ -774,6 +794,8 @@ class Builder:
         registry = self._registry()
         per_file: dict[str, list] = {}
         warnings = self._validate(registry, cache, stats, per_file)
+        if self.save_every_build:  # written while the model is linked
+            self._cache_written = cache.save(in_child=True)
         last, self._last = self._last, None  # changed below; kept only if the build succeeds
         edited = None
         if last is not None:

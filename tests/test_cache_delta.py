@@ -74,3 +74,34 @@ def test_a_delta_of_another_whole_cache_is_ignored(content: Path, tmp_path: Path
     _fill(cache_dir, content)  # a new whole cache (another stamp) with the article
     first.delta_path.write_bytes(delta)  # the old delta, left behind
     assert article.stem in _titles(ContentCache.load(cache_dir, content))
+
+
+def test_a_write_in_a_child_is_read_back(content: Path, tmp_path: Path) -> None:
+    cache = ContentCache.load(tmp_path / "cache", content)
+    stats = content_stats(content)
+    read_site_articles(cache, stats)
+    cache.save(in_child=True)()
+    again = ContentCache.load(tmp_path / "cache", content)
+    assert _titles(again) == _titles(cache) and len(again.entries) == len(stats)
+
+
+def test_a_failed_child_write_is_done_by_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The forked writer dies; waiting for it writes the file in this process instead."""
+    import os
+
+    from sitegen import cachefile
+
+    parent, real_save = os.getpid(), cachefile.save
+
+    def dies_in_child(path: Path, data: dict) -> None:
+        if os.getpid() != parent:
+            os._exit(3)
+        real_save(path, data)
+
+    monkeypatch.setattr(cachefile, "save", dies_in_child)
+    target = tmp_path / "file.pickle"
+    wait = cachefile.save_in_child(target, {"entries": {"a": 1}})
+    wait()
+    assert cachefile.load(target)["entries"] == {"a": 1}
