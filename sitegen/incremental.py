@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 from sitegen import cachefile, content, model_store
 from sitegen.frontmatter import ContentError
-from sitegen.publish import record_digest, records_digest
+from sitegen.publish import records_digest
 
 DEFAULT_CACHE = Path(".sitegen-cache")
 # A file modified this close to its reading may change again within the same
@@ -734,8 +734,7 @@ class Builder:
             templates_dir, settings, env, stats = self._inputs()
             site, plan, base = self._model(settings, registry, cache, stats, templates_dir)
             self._last = LastBuild(env, base, stats, site, plan)
-            for docs in self._search_docs(render.Renderer(site, templates_dir)).values():
-                records_digest(docs)  # the records and their digests are kept (publish)
+            self._search_docs(render.Renderer(site, templates_dir))  # kept (publish)
 
     def _content_cache(self) -> ContentCache:
         if self._cache is None:
@@ -921,8 +920,9 @@ class Builder:
                 render.write_pages(renderer, jobs, tmp, self.workers)
             finally:
                 extras()
-            for lang_docs in docs.values():
-                _write_search(tmp, lang_docs, self.cache_dir)
+            with _search_index(tmp, docs, self.cache_dir) as index:
+                if index is not None:
+                    index.write(tmp)
         new.out_id = folder_id(self.out_dir)
         new.save()
         return Outcome(len(jobs), len(jobs), 0, new.warnings, True, True, bool(docs))
@@ -957,14 +957,13 @@ class Builder:
             finally:
                 if wait and not deferred:
                     wait()
-            for lang_docs in search.values():
-                _write_search(staging / "search", lang_docs, self.cache_dir)
-            old.invalidate()  # from here the output is between two states
-            _move_pages(staging, self.out_dir, [job.path for job in todo])
-            if extras and not deferred:
-                _merge_tree(extras_dir, self.out_dir)
-            for lang in search:
-                _swap_dir(staging / "search" / lang / "pagefind", self.out_dir / lang / "pagefind")
+            with _search_index(staging / "search", search, self.cache_dir) as index:
+                old.invalidate()  # from here the output is between two states
+                _move_pages(staging, self.out_dir, [job.path for job in todo])
+                if extras and not deferred:
+                    _merge_tree(extras_dir, self.out_dir)
+                if index is not None:
+                    index.update(self.out_dir)  # only the shards that changed
             _remove_pages(self.out_dir, gone)
         except BaseException:
             if deferred and wait is not None:
@@ -1034,8 +1033,9 @@ class Builder:
         prefix = f".{self.out_dir.name}.search-"
         staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir.parent))
         try:
-            for docs in pending.values():
-                _write_search(staging, docs, self.cache_dir)
+            with _search_index(staging, pending, self.cache_dir) as index:
+                if index is not None:
+                    index.write(staging)
             return self._swap_search(staging, pending, generation)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -1085,11 +1085,17 @@ def _extras_digest(site, jobs, base: str) -> dict[str, str]:
     }
 
 
-def _write_search(out_dir: Path, docs: list[dict], cache_dir: Path) -> None:
-    """Index `docs`; each record's normalised text is cached, so an edit re-normalises one."""
+@contextlib.contextmanager
+def _search_index(near: Path, docs: dict[str, list[dict]], cache_dir: Path):
+    """Every language's records indexed (Pagefind runs for shards not in the cache, both
+    languages at once), then the index to write or update with; None for no records."""
+    if not docs:
+        yield None
+        return
     search = importlib.import_module("sitegen.publish.search")
-    documents = [search.SearchDocument(**doc, digest=record_digest(doc)) for doc in docs]
-    search.build_search_index(out_dir, documents, cache_dir=cache_dir / "search")
+    documents = [search.SearchDocument(**doc) for lang_docs in docs.values() for doc in lang_docs]
+    with search.prepare_search_index(near, documents, cache_dir / "search") as index:
+        yield index
 
 
 def _move_pages(staging: Path, out_dir: Path, paths: list[str]) -> None:

@@ -20,6 +20,7 @@ from sitegen.publish.search import (
     SHARDS_FILE,
     SearchDocument,
     build_search_index,
+    prepare_search_index,
     record_html,
     shard_count,
     shard_of,
@@ -379,3 +380,36 @@ def test_title_words_lead_the_record_as_a_heading(tmp_path: Path) -> None:
     build_search_index(tmp_path, [doc])
     record = _fragments(tmp_path / "ar" / "pagefind")["/ar/articles/a/"]
     assert re.findall(r"\w+", record["content"])[:3] == ["حموشي", "في", "مدريد"]
+
+
+def _folder_ids(bundle: Path) -> dict[str, int]:
+    """Each shard folder's inode: a folder linked again is a new one."""
+    shards = bundle / "shards"
+    found = {"first": bundle.stat().st_ino}
+    found.update({p.name: p.stat().st_ino for p in shards.iterdir()} if shards.is_dir() else {})
+    return found
+
+
+@pytest.mark.parametrize("which", ["other", "first"])
+def test_an_update_relinks_the_changed_shard_alone(tmp_path: Path, which: str) -> None:
+    """`update` swaps in the one changed shard's folder (or, for the first shard, the
+    bundle); the result is the bundle a clean call writes."""
+    cache, out, docs = tmp_path / "cache", tmp_path / "out", _many(60)
+    with prepare_search_index(out, docs, cache, shard_size=10) as index:
+        index.write(out)
+    before = _folder_ids(out / "en" / "pagefind")
+    first = split_shards(docs, 10)[0].number
+    position = next(
+        i for i, d in enumerate(docs) if (shard_of(d.url, 8) == first) == (which == "first")
+    )
+    changed = list(docs)
+    changed[position] = SearchDocument(docs[position].url, "en", "New", "dossier changed", "x")
+    with prepare_search_index(out, changed, cache, shard_size=10) as index:
+        index.update(out)
+    after = _folder_ids(out / "en" / "pagefind")
+    number = str(shard_of(docs[position].url, 8))
+    moved = {name for name in before if before[name] != after.get(name)}
+    assert moved == ({"first"} if which == "first" else {number})
+    build_search_index(tmp_path / "clean", changed, shard_size=10)
+    assert _tree(out) == _tree(tmp_path / "clean")
+    assert not [p for p in (out / "en").iterdir() if p.name.startswith(".")]  # no litter

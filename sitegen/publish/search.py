@@ -43,7 +43,9 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -58,8 +60,10 @@ __all__ = [
     "RULES_FILE",
     "SHARDS_FILE",
     "SearchDocument",
+    "SearchIndex",
     "Shard",
     "build_search_index",
+    "prepare_search_index",
     "record_html",
     "shard_count",
     "shard_of",
@@ -77,6 +81,7 @@ BUNDLE, BODIES = "bundle", "bodies.pickle"
 STAGING_LIFETIME = 3600  # seconds after which a staging folder in the cache is litter
 # Files a merged shard does not need: the search page loads them from the first bundle.
 SHARED_FILES = ("*.js", "*.css", "wasm.*")
+ENTRY_FILE = "pagefind-entry.json"  # Pagefind's own list of a bundle's index files
 
 
 @dataclass(frozen=True)
@@ -93,8 +98,11 @@ class SearchDocument:
     title: str
     text: str
     excerpt: str
-    # A digest of the fields above when the caller has one (the build's
-    # `publish.record_digest`): a shard's digest is then made of these.
+    # The long text to index after `text` (an article's body), kept apart so a
+    # record shares the article's string instead of joining a copy.
+    body: str = ""
+    # A digest of the fields above, or of what they are made from, when the
+    # caller has one (the build's records do): a shard's digest is made of these.
     digest: str = field(default="", compare=False)
 
 
@@ -111,27 +119,59 @@ def build_search_index(
     `shard_size` (most records per shard) defaults to $SITEGEN_SEARCH_SHARD_SIZE,
     else `SHARD_SIZE`: tests set it small to search a site of many shards.
     """
-    out_dir = Path(out_dir)
+    with prepare_search_index(out_dir, documents, cache_dir, shard_size) as index:
+        index.write(out_dir)
+
+
+@contextmanager
+def prepare_search_index(
+    near: Path,
+    documents: list[SearchDocument],
+    cache_dir: Path | None = None,
+    shard_size: int | None = None,
+) -> Iterator[SearchIndex]:
+    """Index with Pagefind the shards the cache lacks; the index then writes or updates.
+
+    Split from the writing so a build can index before it starts changing its
+    output. `near` is a folder on the output's file system, for the records.
+    """
     size = shard_size or _shard_size_from_environment()
     by_language: dict[str, list[SearchDocument]] = defaultdict(list)
     for doc in documents:
         by_language[doc.language].append(doc)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    near = Path(near)
+    near.mkdir(parents=True, exist_ok=True)
     # Next to the output, not in /tmp: the same (often RAM-backed) file system,
     # so bundles are moved or hard-linked into place, not copied.
-    with (
-        tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=out_dir.parent) as tmp,
-        ThreadPoolExecutor(max_workers=PAGEFIND_JOBS) as pool,
-    ):
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=near.parent) as tmp:
         store = Path(cache_dir) if cache_dir is not None else Path(tmp) / "cache"
         indexing = [
             _LanguageIndex(_ShardCache(store, language), split_shards(docs, size), Path(tmp))
             for language, docs in by_language.items()
         ]
-        for index in indexing:  # normalises a language while Pagefind indexes the last
-            index.start(pool)
-        for index in indexing:
-            index.finish(out_dir / index.cache.language / "pagefind")
+        with ThreadPoolExecutor(max_workers=PAGEFIND_JOBS) as pool:
+            for index in indexing:  # normalises a language while Pagefind indexes the last
+                index.start(pool)
+            for index in indexing:
+                index.wait()
+        yield SearchIndex(indexing)
+
+
+@dataclass
+class SearchIndex:
+    """Every language's shards, indexed and kept in the cache, to put into an output."""
+
+    languages: list[_LanguageIndex]
+
+    def write(self, out_dir: Path) -> None:
+        """Each language's bundle made anew at `out_dir/<lang>/pagefind/`."""
+        for index in self.languages:
+            index.write(Path(out_dir) / index.cache.language / "pagefind")
+
+    def update(self, out_dir: Path) -> None:
+        """Bring bundles an earlier call wrote up to date, replacing only changed shards."""
+        for index in self.languages:
+            index.update(Path(out_dir) / index.cache.language / "pagefind")
 
 
 def _shard_size_from_environment() -> int:
@@ -190,7 +230,7 @@ def _shard_digest(docs: list[SearchDocument], code: str) -> str:
         if doc.digest:
             digest.update(f"={doc.digest}".encode() + b"\1")
             continue
-        fields = (doc.url, doc.language, doc.title, doc.excerpt, doc.text)
+        fields = (doc.url, doc.language, doc.title, doc.excerpt, doc.text, doc.body)
         digest.update("\0".join(fields).encode("utf-8", "surrogatepass") + b"\1")
     return digest.hexdigest()
 
@@ -213,23 +253,94 @@ class _LanguageIndex:
             job = pool.submit(_index_shard, records, staging / BUNDLE)
             self.running.append((shard, staging, bodies, job))
 
-    def finish(self, bundle: Path) -> None:
-        """Wait for Pagefind, keep its bundles, and link every shard into `bundle`."""
+    def wait(self) -> None:
+        """Wait for Pagefind and keep its bundles in the cache."""
         for shard, staging, bodies, job in self.running:
             job.result()
             self.cache.keep(shard, staging, bodies)
-        shutil.rmtree(bundle, ignore_errors=True)  # no stale files
-        others = []
-        for i, shard in enumerate(self.shards):
-            target = bundle if i == 0 else bundle / SHARDS_DIR / str(shard.number)
-            _link_tree(self.cache.bundle(shard), target, everything=i == 0)
-            if i:
-                others.append(f"{SHARDS_DIR}/{shard.number}/")
-        manifest = json.dumps({"shards": others}, sort_keys=True)
-        (bundle / SHARDS_FILE).write_text(manifest + "\n", encoding="utf-8")
-        rules = json.dumps(browser_rules(self.cache.language), ensure_ascii=False, sort_keys=True)
-        (bundle / RULES_FILE).write_text(rules + "\n", encoding="utf-8")
+        self.running = []
         self.cache.prune(self.shards)
+
+    def write(self, bundle: Path) -> None:
+        """Link every shard into `bundle`, with the list of shards and the query rules."""
+        shutil.rmtree(bundle, ignore_errors=True)  # no stale files
+        for i, shard in enumerate(self.shards):
+            _link_tree(self._cached(shard), self._place(bundle, i), everything=i == 0)
+        for name, text in self._lists().items():
+            (bundle / name).write_text(text, encoding="utf-8")
+
+    def update(self, bundle: Path) -> None:
+        """`write` for a bundle that holds this language's shards as an earlier call linked
+        them: only the shards whose cached bundle changed are linked again, each swapped
+        in with two renames, instead of relinking ten thousand files."""
+        if not self.shards or not self._same_lists(bundle):
+            staging = bundle.with_name(f".{bundle.name}.new-{os.getpid()}")
+            self.write(staging)
+            _swap_folder(staging, bundle)
+            return
+        if not _linked_from(bundle, self._cached(self.shards[0])):
+            # The first shard is the bundle's top folder: made anew around the others.
+            staging = bundle.with_name(f".{bundle.name}.new-{os.getpid()}")
+            _link_tree(self._cached(self.shards[0]), staging, everything=True)
+            for name, text in self._lists().items():
+                (staging / name).write_text(text, encoding="utf-8")
+            if (bundle / SHARDS_DIR).is_dir():
+                (bundle / SHARDS_DIR).rename(staging / SHARDS_DIR)
+            _swap_folder(staging, bundle)
+        for i, shard in enumerate(self.shards[1:], start=1):
+            place = self._place(bundle, i)
+            if not _linked_from(place, self._cached(shard)):
+                staging = place.with_name(f".{place.name}.new-{os.getpid()}")
+                _link_tree(self._cached(shard), staging, everything=False)
+                _swap_folder(staging, place)
+
+    def _same_lists(self, bundle: Path) -> bool:
+        """Whether `bundle` lists these shards, with these query rules."""
+        for name, text in self._lists().items():
+            try:
+                if (bundle / name).read_text(encoding="utf-8") != text:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def _cached(self, shard: Shard) -> Path:
+        found = self.cache.bundle(shard)
+        if found is None:
+            raise RuntimeError(f"search shard {shard.name} is missing from {self.cache.folder}")
+        return found
+
+    def _place(self, bundle: Path, position: int) -> Path:
+        """Where the shard at `position` goes: the first is the bundle, the others below it."""
+        return bundle if position == 0 else bundle / SHARDS_DIR / str(self.shards[position].number)
+
+    def _lists(self) -> dict[str, str]:
+        """The files the search page reads besides Pagefind's: shards and query rules."""
+        others = [f"{SHARDS_DIR}/{shard.number}/" for shard in self.shards[1:]]
+        rules = json.dumps(browser_rules(self.cache.language), ensure_ascii=False, sort_keys=True)
+        return {
+            SHARDS_FILE: json.dumps({"shards": others}, sort_keys=True) + "\n",
+            RULES_FILE: rules + "\n",
+        }
+
+
+def _linked_from(place: Path, cached: Path) -> bool:
+    """Whether the shard at `place` was hard-linked from the cached bundle `cached`
+    (a copied bundle, where links are not allowed, reads as changed)."""
+    try:
+        return os.path.samefile(place / ENTRY_FILE, cached / ENTRY_FILE)
+    except OSError:
+        return False
+
+
+def _swap_folder(new: Path, target: Path) -> None:
+    """Replace the folder `target` with `new`: two renames, then the old one removed."""
+    trash = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(trash)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    new.rename(target)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _index_shard(records: Path, bundle: Path) -> None:
@@ -265,7 +376,7 @@ def record_html(doc: SearchDocument) -> str:
 def record_body(doc: SearchDocument) -> str:
     """The indexed part of `doc`'s page: the title's words as a heading, then every word once."""
     title = escape(index_terms(doc.title, doc.language))
-    words = escape(index_terms(f"{doc.title}\n{doc.text}", doc.language))
+    words = escape(index_terms(f"{doc.title}\n{doc.text}\n{doc.body}", doc.language))
     return f"<h1>{title}</h1><p>{words}</p>"
 
 
@@ -306,7 +417,8 @@ def _write_records(
 
 def record_key(doc: SearchDocument) -> bytes:
     """What a record's indexed body depends on (with the code, which the shard digest covers)."""
-    text = "\0".join((doc.language, doc.title, doc.text)).encode("utf-8", "surrogatepass")
+    fields = (doc.language, doc.title, doc.text, doc.body)
+    text = "\0".join(fields).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(text, digest_size=16).digest()
 
 
