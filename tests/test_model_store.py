@@ -75,6 +75,27 @@ def test_edits_add_up_in_the_stored_models_delta(
     _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=False)
 
 
+def test_the_stored_model_keeps_its_search_records(
+    content: Path, tmp_path: Path, full_builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are made for every page once; later processes remake the edited
+    articles' alone, those edited since the model was stored (its delta) too."""
+    from sitegen import publish
+
+    made: list[int] = []
+    every = publish.search_documents
+    monkeypatch.setattr(publish, "search_documents", lambda r: made.append(1) or every(r))
+    _builder(content, tmp_path, search=True).build()
+    _append_to_body(content, "كلمة_أولى_للبحث")
+    _builder(content, tmp_path, search=True).build()
+    other = content / "articles" / "hammouchi-receives-guardia-civil.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nكلمة_ثانية_للبحث\n", "utf-8")
+    _age(other)
+    assert _builder(content, tmp_path, search=True).build().pages == ARTICLE_PAGES
+    assert full_builds == [1] and made == [1]
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=True)
+
+
 def test_a_fact_edit_makes_the_model_again_and_stores_it(
     content: Path, tmp_path: Path, full_builds: list[int]
 ) -> None:
