@@ -149,7 +149,7 @@ class Article:
         from its opening words shows elsewhere: editing the body of an article
         with a headline re-renders its own pages, not every listing of it.
         """
-        facts = [getattr(self, f.name) for f in fields(self) if f.name not in _OWN_PAGE_ONLY]
+        facts = [getattr(self, f.name) for f in fields(self) if f.name not in _NOT_IN_SHOWN_DIGEST]
         text = repr((facts, self.display_title_ar))
         return hashlib.sha1(text.encode()).hexdigest()
 
@@ -183,8 +183,11 @@ def derived_title(text: str) -> str:
 # --- aggregates ------------------------------------------------------------------
 
 
-# Article fields that only the article's own page shows (and its links, digested apart).
-_OWN_PAGE_ONLY = frozenset({"digest", "body_ar", "outlet", "event"})
+# Not digested in `shown_digest`: what only the article's own pages show (its
+# whole file is their dependency), the links (digested on their own), and the
+# path, which no page shows and which is spelled as `--content` was given: a
+# build of `content` after one of `/abs/content` would re-render every page.
+_NOT_IN_SHOWN_DIGEST = frozenset({"digest", "body_ar", "outlet", "event", "path"})
 
 
 @dataclass(eq=False)

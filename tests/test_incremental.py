@@ -78,6 +78,17 @@ def test_no_change_rebuild_renders_nothing(content: Path, tmp_path: Path) -> Non
     assert again.warnings == first.warnings
 
 
+def test_the_content_folder_named_another_way_renders_nothing_again(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--content content` and `--content /abs/content` are the same files: same pages."""
+    monkeypatch.chdir(content.parent)
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    Builder(Path(content.name), out, cache, search=False, workers=1).build()
+    again = Builder(content.resolve(), out, cache, search=False, workers=1).build()
+    assert (again.pages, again.removed, again.clean) == (0, 0, False)
+
+
 def test_one_change_renders_its_pages_only(content: Path, tmp_path: Path) -> None:
     _age_all(content)
     _builder(content, tmp_path).build()
