@@ -26,6 +26,13 @@ _UNREADABLE = (
 )
 
 
+def user_cache_home() -> Path:
+    """The per-user cache folder ($XDG_CACHE_HOME, else ~/.cache), for sitegen: what
+    depends only on the installed code, shared by every site and build."""
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "sitegen"
+
+
 def load(path: Path) -> dict:
     """The dict saved at `path`, or {} when it is missing, stale or unreadable."""
     try:

@@ -8,6 +8,10 @@ tests hold each shortcut to the slower reference it replaces.
 from __future__ import annotations
 
 import copy
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -167,6 +171,43 @@ def test_schema_refs_are_inlined_once() -> None:
     assert inlined["properties"]["slug"] == validate._schema()["$defs"]["id"]
     with pytest.raises(ValueError, match="recursive"):
         validate._inline_refs({"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"})
+
+
+def test_the_inlined_schema_is_kept_in_the_users_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    made = validate._inline_refs(validate._schema())
+    assert validate._inlined_schema() == made  # made, then written
+    (kept,) = (tmp_path / "sitegen").glob("article-schema-*.json")
+    assert json.loads(kept.read_text(encoding="utf-8")) == made
+    monkeypatch.setattr(validate, "_inline_refs", lambda schema: pytest.fail("inlined again"))
+    assert validate._inlined_schema() == made  # read back
+    kept.write_text("{not json", encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert validate._inlined_schema() == made  # an unreadable copy is made again
+    assert json.loads(kept.read_text(encoding="utf-8")) == made
+
+
+def test_a_valid_file_is_checked_without_jsonschema(tmp_path: Path) -> None:
+    """jsonschema and referencing (0.07 s to import) are for files the fast validator
+    rejects: a valid file, with the inlined schema cached, needs neither."""
+    code = (
+        "import sys; from pathlib import Path; from sitegen import validate;"
+        "from tests.test_check import GOOD;"
+        "found = validate.check_text(Path('a.md'), GOOD, None);"
+        "assert not [i for i in found.issues if i.level == 'error'], found.issues;"
+        "print(sorted({'jsonschema', 'referencing'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    assert runs[0].stdout.strip() == "['referencing']"  # the first run inlines the schema
+    assert runs[1].stdout.strip() == "[]"
 
 
 # --- duplicate keys ---------------------------------------------------------------------

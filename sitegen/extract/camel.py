@@ -25,15 +25,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from sitegen.cachefile import user_cache_home
+
 CHARSETS = "camel_tools.utils.charsets"
 # Names the module takes from elsewhere: looked up there when first asked for.
 _BORROWED = {"EMOJI_DATA": ("emoji", "EMOJI_DATA"), "unicodedata": ("unicodedata", None)}
-
-
-def cache_home() -> Path:
-    """The per-user cache folder ($XDG_CACHE_HOME, else ~/.cache), for sitegen."""
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(root) / "sitegen"
 
 
 def install_charsets() -> None:
@@ -43,7 +39,7 @@ def install_charsets() -> None:
     spec = importlib.util.find_spec(CHARSETS)
     if spec is None or spec.origin is None:
         return  # camel-tools is missing: its own import names the problem
-    path = cache_home() / f"camel-charsets-{_digest(spec.origin)}.pickle"
+    path = user_cache_home() / f"camel-charsets-{_digest(spec.origin)}.pickle"
     names = _load(path)
     if names is None:
         _save(path, _public_names(importlib.import_module(CHARSETS)))
