@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 from sitegen import cachefile, content, model_store
 from sitegen.frontmatter import ContentError
 from sitegen.publish import records_digest
+from sitegen.respell import Respelling, spelling
 
 DEFAULT_CACHE = Path(".sitegen-cache")
 # A file modified this close to its reading may change again within the same
@@ -104,6 +105,7 @@ class ContentCache:
     entries: dict[str, Entry] = field(default_factory=dict)
     validation_env: str = ""
     dirty: bool = False
+    spelling: str = ""  # of the content folder in the keys (`respell`)
     # The entries as the whole-cache file holds them (by identity), its stamp and
     # validation environment; entries then incomplete go into every delta.
     _base: dict[str, Entry] = field(default_factory=dict, repr=False)
@@ -121,15 +123,19 @@ class ContentCache:
         path = Path(cache_dir) / f"content-{_key(content_dir)}.pickle"
         data = cachefile.load(path)
         code = package_digest()
+        now = spelling(content_dir)
         if data.get("code") != code:
-            return cls(path, dirty=True)
-        cache = cls(path, dict(data.get("entries", {})), data.get("validation_env", ""))
+            return cls(path, dirty=True, spelling=now)
+        respelling = Respelling.between(data.get("spelling"), content_dir)
+        entries = _respelled(data.get("entries", {}), respelling)
+        cache = cls(path, entries, data.get("validation_env", ""), spelling=now)
         cache._remember_base(data.get("stamp"))
         delta = cachefile.load(cache.delta_path)
         if delta.get("code") == code and delta.get("base") == cache._base_stamp:
-            cache.entries.update(delta.get("changed", {}))
+            respelling = Respelling.between(delta.get("spelling"), content_dir)
+            cache.entries.update(_respelled(delta.get("changed", {}), respelling))
             for key in delta.get("removed", ()):
-                cache.entries.pop(key, None)
+                cache.entries.pop(respelling.path(key) if respelling else key, None)
         return cache
 
     @property
@@ -169,9 +175,10 @@ class ContentCache:
         small = len(changed) + len(removed) <= max(DELTA_MIN, len(self.entries) // 10)
         if self._base_stamp and self.validation_env == self._base_env and small:
             delta = {"base": self._base_stamp, "changed": changed, "removed": removed}
-            return self.delta_path, {**delta, "code": package_digest()}
+            return self.delta_path, {**delta, "code": package_digest(), "spelling": self.spelling}
         stamp = os.urandom(8).hex()
         data = {"entries": self.entries, "validation_env": self.validation_env}
+        data["spelling"] = self.spelling
         self.delta_path.unlink(missing_ok=True)  # of the old whole file
         self._remember_base(stamp)
         return self.path, {**data, "code": package_digest(), "stamp": stamp}
@@ -199,6 +206,22 @@ class ContentCache:
         for key in set(self.entries) - present:
             del self.entries[key]
             self.dirty = True
+
+
+def _respelled(entries: dict[str, Entry], respelling: Respelling | None) -> dict[str, Entry]:
+    """Cache entries of files named in another spelling of the content folder, renamed
+    (their articles' paths and their issues' too); a copy of the dict either way."""
+    if respelling is None:
+        return dict(entries)
+    for entry in entries.values():
+        if entry.article is not None:
+            entry.article.path = respelling.path(entry.article.path)
+        if entry.issues:
+            entry.issues = [
+                replace(issue, path=Path(respelling.path(str(issue.path))))
+                for issue in entry.issues
+            ]
+    return respelling.keys(entries)
 
 
 def _written() -> None:
@@ -428,16 +451,24 @@ class Manifest:
     stats: dict[str, Stat] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     model: str | None = None  # the stamp of the model stored with this output (model_store)
+    content: str | None = None  # the content folder's spelling in `stats` and `warnings`
 
     @classmethod
-    def load(cls, cache_dir: Path, out_dir: Path) -> Manifest:
+    def load(cls, cache_dir: Path, out_dir: Path, content_dir: Path | None = None) -> Manifest:
+        """The manifest of `out_dir`; with `content_dir`, its paths spelled as that is."""
         path = Path(cache_dir) / f"out-{_key(out_dir)}.pickle"
         data = cachefile.load(path)
         data.pop("version", None)
         try:
-            return cls(path, **data)
+            manifest = cls(path, **data)
         except TypeError:
             return cls(path)
+        respelling = Respelling.between(manifest.content, content_dir) if content_dir else None
+        if respelling is not None:
+            manifest.stats = respelling.keys(manifest.stats)
+            manifest.warnings = respelling.lines(manifest.warnings)
+            manifest.content = respelling.new
+        return manifest
 
     def save(self) -> None:
         data = {k: v for k, v in self.__dict__.items() if k != "path"}
@@ -521,6 +552,14 @@ class LastBuild:
     def __post_init__(self) -> None:
         self.by_path = {article.path: article for article in self.site.articles}
         self._seen(self.stats)
+
+    def respell(self, respelling: Respelling) -> None:
+        """Name the content files as this build spells the folder (a stored model)."""
+        for article in self.site.articles:
+            article.path = respelling.path(article.path)
+        self.by_path = {article.path: article for article in self.site.articles}
+        self.stats = respelling.keys(self.stats)
+        self.racy = {respelling.path(path) for path in self.racy}
 
     def _seen(self, stats: dict[str, Stat]) -> None:
         self.stats = dict(stats)
@@ -664,7 +703,7 @@ class Builder:
 
     def _build(self) -> Outcome:
         templates_dir, settings, env, stats = self._inputs()
-        manifest = Manifest.load(self.cache_dir, self.out_dir)
+        manifest = Manifest.load(self.cache_dir, self.out_dir, self.content_dir)
         if manifest.matches(self.out_dir, env) and _same_stats(manifest.stats, stats):
             return Outcome(0, len(manifest.pages), 0, manifest.warnings, False, False, False)
         if self._last is None and self._cache is None:
@@ -766,7 +805,7 @@ class Builder:
 
         if not manifest.matches(self.out_dir, env):
             return None
-        stored = model_store.load(self._model_path, manifest.model)
+        stored = model_store.load(self._model_path, manifest.model, self.content_dir)
         if stored is None:
             return None
         reader = _CheckedReader(stored.last.site.registry)
@@ -847,7 +886,9 @@ class Builder:
         those of no file first (the settings), then each file's (`per_file`)."""
         head = warnings[: len(warnings) - sum(map(len, per_file.values()))]
         lines = {name: [_issue_line(i) for i in found] for name, found in per_file.items()}
-        model_store.save(self._model_path, model_store.StoredModel(stamp, last, head, lines))
+        stored = model_store.StoredModel(stamp, last, head, lines)
+        stored.spelling = spelling(self.content_dir)
+        model_store.save(self._model_path, stored)
 
     def _model(self, settings, registry, cache, stats, templates_dir):
         """The site model and page plan built from every article (a full rebuild)."""
@@ -863,6 +904,7 @@ class Builder:
     def _write(self, renderer, jobs, env, manifest, stats, warnings, base, docs) -> Outcome:
         site = renderer.site
         new = Manifest(manifest.path, env, None, {j.path: j.fingerprint for j in jobs})
+        new.content = spelling(self.content_dir)
         new.stats = {k: v for k, v in stats.items() if not v.racy()}
         new.warnings = warnings
         new.extras = _extras_digest(site, jobs, base)

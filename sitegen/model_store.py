@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import cachefile
+from sitegen.respell import Respelling, spelling
 
 
 @dataclass
@@ -38,6 +39,7 @@ class StoredModel:
     head: list[str]
     lines: dict[str, list[str]]
     edited: dict[str, Any] = field(default_factory=dict)
+    spelling: str = ""  # of the content folder in the paths above (`respell`)
 
     def warnings(self, order: list[str]) -> list[str]:
         """Every warning, in the order a full validation gives them (files in `order`)."""
@@ -55,7 +57,7 @@ def delta_path(path: Path) -> Path:
 def save(path: Path, stored: StoredModel) -> None:
     """Store the whole model (after a full rebuild); any older delta goes."""
     data = {"stamp": stored.stamp, "last": stored.last, "head": stored.head, "lines": stored.lines}
-    cachefile.save(path, data)
+    cachefile.save(path, {**data, "spelling": stored.spelling})
     delta_path(path).unlink(missing_ok=True)
 
 
@@ -65,19 +67,34 @@ def save_edits(path: Path, stored: StoredModel, edited: dict[str, Any], lines: d
     stored.lines.update(lines)
     changed = {name: stored.lines[name] for name in stored.edited if name in stored.lines}
     data = {"base": stored.stamp, "edited": stored.edited, "lines": changed}
-    cachefile.save(delta_path(path), {**data, "stats": stored.last.stats})
+    data = {**data, "stats": stored.last.stats, "spelling": stored.spelling}
+    cachefile.save(delta_path(path), data)
 
 
-def load(path: Path, stamp: str | None) -> StoredModel | None:
-    """The model stored with `stamp`, its delta applied; None when there is none."""
+def load(path: Path, stamp: str | None, content_dir: Path) -> StoredModel | None:
+    """The model stored with `stamp`, its delta applied, its paths spelled as
+    `content_dir` is; None when there is none."""
     if not stamp:
         return None
     data = cachefile.load(path)
     if data.get("stamp") != stamp or "last" not in data:
         return None
     stored = StoredModel(stamp, data["last"], data["head"], data["lines"])
+    stored.spelling = spelling(content_dir)
+    respelling = Respelling.between(data.get("spelling"), content_dir)
+    if respelling is not None:
+        stored.last.respell(respelling)
+        stored.head = respelling.lines(stored.head)
+        stored.lines = {respelling.path(k): respelling.lines(v) for k, v in stored.lines.items()}
     delta = cachefile.load(delta_path(path))
     if delta.get("base") == stamp:
+        respelling = Respelling.between(delta.get("spelling"), content_dir)
+        if respelling is not None:
+            for article in delta["edited"].values():
+                article.path = respelling.path(article.path)
+            for name in ("edited", "lines", "stats"):
+                delta[name] = respelling.keys(delta[name])
+            delta["lines"] = {k: respelling.lines(v) for k, v in delta["lines"].items()}
         stored.edited = delta["edited"]
         stored.lines.update(delta["lines"])
         stored.last.apply(stored.edited, delta["stats"])
