@@ -886,8 +886,9 @@ class Builder:
         those of no file first (the settings), then each file's (`per_file`)."""
         head = warnings[: len(warnings) - sum(map(len, per_file.values()))]
         lines = {name: [_issue_line(i) for i in found] for name, found in per_file.items()}
-        stored = model_store.StoredModel(stamp, last, head, lines)
-        stored.spelling = spelling(self.content_dir)
+        stored = model_store.StoredModel(
+            stamp, last, head, lines, spelling=spelling(self.content_dir)
+        )
         model_store.save(self._model_path, stored)
 
     def _model(self, settings, registry, cache, stats, templates_dir):

@@ -79,22 +79,22 @@ def load(path: Path, stamp: str | None, content_dir: Path) -> StoredModel | None
     data = cachefile.load(path)
     if data.get("stamp") != stamp or "last" not in data:
         return None
-    stored = StoredModel(stamp, data["last"], data["head"], data["lines"])
-    stored.spelling = spelling(content_dir)
+    here = spelling(content_dir)
+    stored = StoredModel(stamp, data["last"], data["head"], data["lines"], spelling=here)
     respelling = Respelling.between(data.get("spelling"), content_dir)
     if respelling is not None:
         stored.last.respell(respelling)
         stored.head = respelling.lines(stored.head)
-        stored.lines = {respelling.path(k): respelling.lines(v) for k, v in stored.lines.items()}
+        stored.lines = respelling.lines_by_file(stored.lines)
     delta = cachefile.load(delta_path(path))
     if delta.get("base") == stamp:
         respelling = Respelling.between(delta.get("spelling"), content_dir)
         if respelling is not None:
             for article in delta["edited"].values():
                 article.path = respelling.path(article.path)
-            for name in ("edited", "lines", "stats"):
+            for name in ("edited", "stats"):
                 delta[name] = respelling.keys(delta[name])
-            delta["lines"] = {k: respelling.lines(v) for k, v in delta["lines"].items()}
+            delta["lines"] = respelling.lines_by_file(delta["lines"])
         stored.edited = delta["edited"]
         stored.lines.update(delta["lines"])
         stored.last.apply(stored.edited, delta["stats"])

@@ -53,3 +53,7 @@ class Respelling:
 
     def lines(self, lines: list[str]) -> list[str]:
         return [self.path(line) for line in lines]
+
+    def lines_by_file(self, mapping: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Each file's warning lines, keys and lines respelled."""
+        return {self.path(name): self.lines(lines) for name, lines in mapping.items()}
