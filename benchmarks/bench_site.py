@@ -8,9 +8,12 @@ step as its own `sitegen` process and prints, per step: articles/s, pages
 rendered, wall seconds and peak memory. Peak memory is given twice: the
 largest single process (ru_maxrss from wait4, which covers the forked render
 workers one by one) and the whole process tree (the sum of proportional set
-sizes, sampled every 100 ms, so shared pages of forked workers count once;
-reading a 400 MB process's smaps_rollup takes ~5 ms and holds its memory map
-lock, so sampling more often slows the process measured).
+sizes, sampled every 100 ms, so shared pages of forked workers count once).
+Sampling slows the process it measures (reading a 400 MB process's
+smaps_rollup takes ~5 ms and holds its memory map lock: +0.3 to 0.9 s on the
+cold build), so each step runs twice from the same starting state: once
+unsampled, which gives the wall time and ru_maxrss, then once sampled, which
+gives the tree's peak.
 
 Steps: ingest; cold build (no cache, no output); no-change rebuild; a
 one-article change from the command line; then four edits of that article in
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +105,8 @@ def run_all(args: argparse.Namespace) -> list[Step]:
         )
         shutil.copytree(REPO / "content" / "registry", content / "registry")
         shutil.copy(REPO / "content" / "site.yaml", content / "site.yaml")
-        step = measure("ingest", ["ingest", str(raw), "--content", str(content), "--today", TODAY])
+        ingest = ["ingest", str(raw), "--content", str(content), "--today", TODAY]
+        step = measure("ingest", ingest, again=lambda: shutil.rmtree(content / "articles"))
         step.rate = f"{args.n / step.seconds:.0f} articles/s"
         steps.append(step)
     shutil.rmtree(public, ignore_errors=True)
@@ -109,17 +114,23 @@ def run_all(args: argparse.Namespace) -> list[Step]:
     build = ["build", "--content", str(content), "--out", str(public), "--cache", str(cache)]
     build += ["--no-search"] if args.no_search else []
     build += ["--jobs", str(args.jobs)] if args.jobs else []
-    for name in ("cold build", "no-change rebuild"):
-        steps.append(_build_step(name, build, args.n))
+
+    def clean() -> None:
+        shutil.rmtree(public, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+    steps.append(_build_step("cold build", build, args.n, again=clean))
+    steps.append(_build_step("no-change rebuild", build, args.n, again=lambda: None))
     edited = _edit_one(content, "تعديل أول للاختبار")
-    steps.append(_build_step("one-article change", build, args.n))
+    edit_again = lambda: _edit_one(content, "تعديل ثان للاختبار")  # noqa: E731
+    steps.append(_build_step("one-article change", build, args.n, again=edit_again))
     if not args.no_serve:
         steps.extend(serve_step(build[1:], edited, args.no_search))
     return steps
 
 
-def _build_step(name: str, command: list[str], n: int) -> Step:
-    step = measure(name, command)
+def _build_step(name: str, command: list[str], n: int, again: Callable[[], object]) -> Step:
+    step = measure(name, command, again)
     match = re.search(r"built (\d+) pages(?: \((\d+) rendered\))?", step.output)
     if match:
         step.pages = f"{match.group(2) or match.group(1)} of {match.group(1)}"
@@ -140,8 +151,16 @@ def _edit_one(content: Path, text: str) -> Path:
 # --- measuring one process ----------------------------------------------------------------
 
 
-def measure(name: str, command: list[str]) -> Step:
-    """Run `sitegen COMMAND`, with wall time, ru_maxrss and sampled tree PSS."""
+def measure(name: str, command: list[str], again: Callable[[], object]) -> Step:
+    """Run `sitegen COMMAND` unsampled (wall time, ru_maxrss), then `again()` puts
+    back the starting state and a second, sampled run gives the tree's peak PSS."""
+    step = _run(name, command, sample=False)
+    again()
+    step.tree_mb = _run(name, command, sample=True).tree_mb
+    return step
+
+
+def _run(name: str, command: list[str], sample: bool) -> Step:
     started = time.perf_counter()
     proc = subprocess.Popen(
         SITEGEN + command,
@@ -152,11 +171,13 @@ def measure(name: str, command: list[str]) -> Step:
         env=ENV,
     )
     sampler = TreeSampler(proc.pid)
-    sampler.start()
+    if sample:
+        sampler.start()
     output = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
-    sampler.stop()
+    if sample:
+        sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{name}: sitegen {' '.join(command)} failed ({proc.returncode})")
@@ -210,8 +231,17 @@ def serve_step(build_args: list[str], edited: Path, no_search: bool) -> list[Ste
     """Seconds from saving a file to `sitegen serve` having rebuilt the site, per edit.
 
     SERVE_EDITS edits of the same article, SETTLE seconds apart (an editor
-    reading the reloaded page): the first shows a server just started.
+    reading the reloaded page): the first shows a server just started. The
+    times are those of an unsampled server, the peaks those of a second one.
     """
+    steps = _serve_edits(build_args, edited, no_search, sample=False)
+    sampled = _serve_edits(build_args, edited, no_search, sample=True)
+    for step, peak in zip(steps, sampled, strict=True):
+        step.tree_mb = peak.tree_mb
+    return steps
+
+
+def _serve_edits(build_args: list[str], edited: Path, no_search: bool, sample: bool) -> list[Step]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -223,7 +253,8 @@ def serve_step(build_args: list[str], edited: Path, no_search: bool) -> list[Ste
         command, cwd=REPO, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=ENV
     )
     sampler = TreeSampler(proc.pid)
-    sampler.start()
+    if sample:
+        sampler.start()
     steps = []
     try:
         _read_until(proc, "serve: http")
@@ -242,7 +273,8 @@ def serve_step(build_args: list[str], edited: Path, no_search: bool) -> list[Ste
             print("sitegen serve did not stop within 60 s of SIGTERM: killed", file=sys.stderr)
             proc.kill()
             proc.wait()
-        sampler.stop()
+        if sample:
+            sampler.stop()
     return steps
 
 
