@@ -103,3 +103,20 @@ def test_page_links_name_the_page_in_every_language(renderer: render.Renderer) -
     assert links.switch == (("ar", L.url("articles/x/", "ar"), "العربية"),)
     assert links.section == "articles"
     assert L.links("").section == ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("en", ["United States", "Spain", "Rabat", "Cybercrime"]), ("ar", ["إسبانيا", "الرباط"])],
+)
+def test_search_record_names_the_facts_as_the_page_does(
+    renderer: render.Renderer, lang: str, shown: list[str]
+) -> None:
+    """Countries, places and topics reach the record in the page's language, where
+    the article's own text would not let a reader find them by those names."""
+    from sitegen.publish import article_record
+
+    article = renderer.site.by_slug["2022-06-morocco-us-partnership"]
+    record = article_record(renderer.presenters[lang], article)
+    for name in shown:
+        assert name in record["text"].split("\n"), f"{name} is not in the {lang} record"

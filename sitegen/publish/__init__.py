@@ -123,7 +123,9 @@ def search_documents(renderer: Any) -> list[dict[str, str]]:
         for person in site.officials.values():
             name = L.name_text(person)
             role = (person.role_ar if lang == "ar" else person.role_en or person.role_ar) or ""
-            text = "\n".join(filter(None, [name, person.name_ar, person.name_en or "", role]))
+            country = site.registry.country_name(person.country, lang) if person.country else ""
+            names = [name, person.name_ar, person.name_en or "", role, country]
+            text = "\n".join(filter(None, names))
             docs.append(_doc(f"/{lang}/officials/{person.id}/", lang, name, text, role))
     if len(_RECORDS) > 2 * len(docs) + 1000:
         _RECORDS.clear()  # mostly records of versions edited since
@@ -136,11 +138,26 @@ _RECORDS: dict[tuple, dict[str, str]] = {}
 def article_record(L: Any, article: Any) -> dict[str, str]:
     """The search record of an article's page in L's language (kept between calls)."""
     names = " ".join(L.name_text(L.person(ref)) for ref in article.officials)
-    key = (L.lang, article.slug, article.digest, names)
+    facts = _facts_text(L, article)
+    key = (L.lang, article.slug, article.digest, names, facts)
     doc = _RECORDS.get(key)
     if doc is None:
-        doc = _RECORDS[key] = _article_record(L, article, names)
+        doc = _RECORDS[key] = _article_record(L, article, f"{names}\n{facts}")
     return doc
+
+
+def _facts_text(L: Any, article: Any) -> str:
+    """The article's countries, places and topics as its page names them in L's language.
+
+    The text rarely names them so: an untranslated article reads "الإسبانية"
+    where its facts say Spain, so "Spain" or "cybercrime" on the English site
+    and "إسبانيا" on the Arabic one would miss it.
+    """
+    site = L.site
+    names = [site.registry.country_name(iso, L.lang) for iso in article.countries]
+    names += [L.name_text(L.place(ref)) for ref in article.places]
+    names += [L.name_text(site.topics[slug]) for slug in article.topics if slug in site.topics]
+    return "\n".join(names)
 
 
 def _article_record(L: Any, article: Any, names: str) -> dict[str, str]:
@@ -148,7 +165,7 @@ def _article_record(L: Any, article: Any, names: str) -> dict[str, str]:
     summary = L.summary(article)
     excerpt = summary.text if summary else ""
     url = f"/{L.lang}/articles/{article.slug}/"
-    text = "\n".join(filter(None, [title, excerpt, names]))
+    text = "\n".join(filter(None, [title, excerpt, names.strip()]))
     # The body is the article's own string, not a copy, and its digest the file's:
     # records of 10,000 bodies are neither joined (130 MB) nor hashed again.
     digest = None

@@ -23,6 +23,7 @@ from sitekit import Site
 from sitegen.frontmatter import read
 from sitegen.publish.search import SHARDS_FILE
 from sitegen.publish.search_text import index_text, query_text
+from sitegen.registry import load_registry
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +108,29 @@ def test_english_name_finds_the_same_articles(page: Page, site: Site, screenshot
     page.screenshot(path=screenshots / "en-search-results-1280.png", full_page=True)
     assert english == arabic
     assert page.locator("[data-search]").evaluate("el => getComputedStyle(el).direction") == "ltr"
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "value"),
+    [("en", "topics", "cybercrime"), ("en", "countries", "DZ"), ("ar", "countries", "DE")],
+)
+def test_a_fact_by_its_shown_name_finds_its_articles(
+    page: Page, site: Site, content: Path, language: str, field: str, value: str
+) -> None:
+    """A country or topic, searched by the name the facts list gives it, finds every
+    article listing it, however its text names it ("الألمانية" for Germany, or nothing)."""
+    expected = set()
+    for path in sorted((content / "articles").glob("*.md")):
+        meta = read(path).meta
+        if value in (meta.get(field) or []):
+            expected.add(meta["slug"])
+    assert expected, f"no content article lists {value} in its {field}"
+    registry = load_registry(content)
+    if field == "topics":
+        name = getattr(registry.topics[value], language)
+    else:
+        name = registry.country_name(value, language)
+    assert expected <= _slugs(_search(page, site, language, name), language)
 
 
 @pytest.mark.parametrize(("language", "query"), [("ar", "حموشي"), ("en", "Hammouchi")])
