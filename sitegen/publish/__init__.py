@@ -142,7 +142,7 @@ def article_record(L: Any, article: Any) -> dict[str, str]:
     key = (L.lang, article.slug, article.digest, names, facts)
     doc = _RECORDS.get(key)
     if doc is None:
-        doc = _RECORDS[key] = _article_record(L, article, f"{names}\n{facts}")
+        doc = _RECORDS[key] = _article_record(L, article, names, facts)
     return doc
 
 
@@ -160,12 +160,12 @@ def _facts_text(L: Any, article: Any) -> str:
     return "\n".join(names)
 
 
-def _article_record(L: Any, article: Any, names: str) -> dict[str, str]:
+def _article_record(L: Any, article: Any, names: str, facts: str) -> dict[str, str]:
     title = L.title(article).text
     summary = L.summary(article)
     excerpt = summary.text if summary else ""
     url = f"/{L.lang}/articles/{article.slug}/"
-    text = "\n".join(filter(None, [title, excerpt, names.strip()]))
+    text = "\n".join(filter(None, [title, excerpt, names, facts]))
     # The body is the article's own string, not a copy, and its digest the file's:
     # records of 10,000 bodies are neither joined (130 MB) nor hashed again.
     digest = None
