@@ -1,0 +1,58 @@
+"""Pages rendered in forked workers are the pages rendered in one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen import render
+from sitegen.registry import load_registry
+from sitegen.settings import load_settings
+from sitegen.site import build_site, read_articles
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_site(load_settings(FIXTURE), load_registry(FIXTURE), read_articles(FIXTURE))
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_write_every_page_once_as_one_process_does(
+    site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    jobs = render.plan_pages(site, "base")
+    assert {job.lang for job in jobs} >= {"ar", "en"}
+    alone = render.write_pages(render.Renderer(site), jobs, tmp_path / "alone", workers=1)
+    monkeypatch.setattr(render, "PARALLEL_MIN_JOBS", 0)
+    monkeypatch.setattr(render, "CHUNK", 2)
+    forked = render.write_pages(render.Renderer(site), jobs, tmp_path / "forked", workers=workers)
+    assert alone == forked == len(jobs)
+    assert _tree(tmp_path / "forked") == _tree(tmp_path / "alone")
+    assert len(_tree(tmp_path / "forked")) == len({job.path for job in jobs})
+    assert render._WORKER is None  # nothing of this build is kept for the next
+
+
+def test_a_page_failing_in_a_worker_fails_the_build(
+    site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = render.plan_pages(site, "base")
+    broken = jobs[len(jobs) // 2]
+    real = render.Renderer.render
+
+    def render_or_fail(self, job):
+        if job.path == broken.path:
+            raise RuntimeError(f"cannot render {job.path}")
+        return real(self, job)
+
+    monkeypatch.setattr(render.Renderer, "render", render_or_fail)
+    monkeypatch.setattr(render, "PARALLEL_MIN_JOBS", 0)
+    with pytest.raises(RuntimeError, match="cannot render"):
+        render.write_pages(render.Renderer(site), jobs, tmp_path / "out", workers=2)
+    assert render._WORKER is None
