@@ -21,6 +21,12 @@ a running `sitegen serve`, 5 s apart (time from saving the file to the rebuild
 being done, which includes noticing the change). Write to a RAM-backed folder: on
 disk, deleting and rewriting 20,000 files makes each following run slower.
 
+The same machine runs the same build a third slower on one day than on
+another, and drifts by a few per cent within an hour. So the figures come
+with a yardstick: a fixed workload of pure Python (`yardstick`, nothing of
+sitegen), timed before and after the steps. Compare two runs' figures
+against their yardsticks, not only against each other.
+
 Targets at N = 10,000 on 2 cores: ingest >= 300 articles/s; cold build <= 8 s;
 no-change and one-article rebuilds <= 1 s; peak memory <= 800 MB.
 """
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -79,9 +86,30 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None, help="render processes")
     args = parser.parse_args()
     warm_up()
+    before = yardstick()
     steps = run_all(args)
+    after = yardstick()
     print(table(steps, args.n))
+    print(
+        f"yardstick (a fixed pure-Python workload, best of 5): {before:.3f} s before, "
+        f"{after:.3f} s after"
+    )
     return 0
+
+
+def yardstick(runs: int = 5) -> float:
+    """Best seconds of a fixed single-core workload like a build's: make, pickle
+    and unpickle 60,000 small records, format and sort their strings."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        records = [
+            {"n": i, "slug": f"article-{i:05d}", "words": [str(i)] * 8} for i in range(60_000)
+        ]
+        pickle.loads(pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
+        sorted(f"{r['slug']}/{'-'.join(r['words'])}" for r in records)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def warm_up() -> None:
