@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import socket
 import sys
 import threading
 import time
@@ -170,6 +171,15 @@ class Reingester:
         print(f"serve: ingest: {message}", file=self.log, flush=True)
 
 
+def check_port(port: int, host: str = "127.0.0.1") -> None:
+    """Raise OSError if the server could not listen on `port`, before a build
+    of minutes is spent for nothing. Bound as the server binds (SO_REUSEADDR),
+    so a port left in TIME_WAIT by a stopped server counts as free."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def serve(
     builder: Builder,
     port: int = 8000,
@@ -179,6 +189,7 @@ def serve(
     """Build once, then serve `builder.out_dir` and rebuild on every change."""
     from sitegen import render
 
+    check_port(port)
     state = State()
     rebuild = Rebuilder(builder, state)
     rebuild()

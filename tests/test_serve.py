@@ -197,3 +197,26 @@ def test_serve_writes_the_content_cache_when_told_not_on_every_build(
     assert len(list(cache.glob("content-*.pickle"))) == 1
     fresh = Builder(content, tmp_path / "public", cache, search=False)
     assert len(fresh._content_cache().entries) == len(list((content / "articles").glob("*.md")))
+
+
+def test_a_taken_port_is_said_before_any_build(content: Path, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "sitegen.cli", "serve", "--port", str(port)]
+        command += ["--content", str(content), "--out", str(tmp_path / "public")]
+        command += ["--cache", str(tmp_path / "cache"), "--no-search"]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "--port" in done.stderr
+    assert not (tmp_path / "public").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_free_port_passes_the_check() -> None:
+    from sitegen.serve import check_port
+
+    port = _free_port()
+    check_port(port)
+    check_port(port)  # the probe leaves nothing bound

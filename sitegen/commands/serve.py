@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         serve(builder, args.port, args.templates, args.seeds)
     except OSError as exc:  # the port is taken, most often
-        print(f"sitegen serve: cannot serve on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        print(
+            f"sitegen serve: cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}"
+            " (choose another with --port)",
+            file=sys.stderr,
+        )
         return 1
     return 0
