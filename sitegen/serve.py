@@ -37,6 +37,8 @@ ERROR_TEMPLATE = Path(__file__).resolve().parent / "serve_error.html"
 RELOAD_GAP = 0.0
 # Seconds without a rebuild after which the in-memory build cache is written.
 SAVE_AFTER_IDLE = 3.0
+# The server listens on this machine only: it is for the maintainer, not the web.
+HOST = "127.0.0.1"
 
 
 @dataclass
@@ -171,13 +173,14 @@ class Reingester:
         print(f"serve: ingest: {message}", file=self.log, flush=True)
 
 
-def check_port(port: int, host: str = "127.0.0.1") -> None:
-    """Raise OSError if the server could not listen on `port`, before a build
-    of minutes is spent for nothing. Bound as the server binds (SO_REUSEADDR),
-    so a port left in TIME_WAIT by a stopped server counts as free."""
+def check_port(port: int) -> None:
+    """Raise OSError if the server could not listen on `port`, before the first
+    build (up to half a minute on a large site) is spent for nothing. Bound as
+    the server binds (SO_REUSEADDR), so a port left in TIME_WAIT by a stopped
+    server counts as free."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
+        probe.bind((HOST, port))
 
 
 def serve(
@@ -208,9 +211,9 @@ def serve(
         server.watch(str(seeds_dir / "*.txt"), Reingester(builder.content_dir))
     LiveReloadHandler.DEFAULT_RELOAD_TIME = RELOAD_GAP
     builder.out_dir.mkdir(parents=True, exist_ok=True)
-    print(f"serve: http://127.0.0.1:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    print(f"serve: http://{HOST}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
     try:
-        server.serve(port=port, host="127.0.0.1", root=str(builder.out_dir), restart_delay=0)
+        server.serve(port=port, host=HOST, root=str(builder.out_dir), restart_delay=0)
     finally:
         builder.save_cache()
         builder.store_model()  # the next `sitegen build` starts from it

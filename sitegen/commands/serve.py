@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sitegen.incremental import Builder
-    from sitegen.serve import serve
+    from sitegen.serve import HOST, serve
 
     builder = Builder(
         args.content,
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         serve(builder, args.port, args.templates, args.seeds)
     except OSError as exc:  # the port is taken, most often
         print(
-            f"sitegen serve: cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}"
+            f"sitegen serve: cannot serve on {HOST}:{args.port}: {exc.strerror or exc}"
             " (choose another with --port)",
             file=sys.stderr,
         )
