@@ -18,8 +18,10 @@ gives the tree's peak.
 Steps: ingest; cold build (no cache, no output); no-change rebuild; a
 one-article change from the command line; then four edits of that article in
 a running `sitegen serve`, 5 s apart (time from saving the file to the rebuild
-being done, which includes noticing the change). Write to a RAM-backed folder: on
-disk, deleting and rewriting 20,000 files makes each following run slower.
+being done, which includes noticing the change; with search, also the time
+until the search index, re-indexed after the page reloads, is up to date).
+Write to a RAM-backed folder: on disk, deleting and rewriting 20,000 files
+makes each following run slower.
 
 The same machine runs the same build a third slower on one day than on
 another, and drifts by a few per cent within an hour. So the figures come
@@ -301,7 +303,11 @@ def _serve_edits(build_args: list[str], edited: Path, no_search: bool, sample: b
             saved = time.perf_counter()
             edited.write_text(text, encoding="utf-8")
             line = _read_until(proc, "serve: rebuilt in")
-            steps.append(_serve_edit(number, time.perf_counter() - saved, line, sampler))
+            step = _serve_edit(number, time.perf_counter() - saved, line, sampler)
+            if not no_search:  # serve re-indexes after the reload; say when search caught up
+                searched = _read_until(proc, "serve: search index")
+                step.rate += _search_lag(searched, time.perf_counter() - saved)
+            steps.append(step)
     finally:
         proc.terminate()  # serve writes its build cache, then stops
         try:
@@ -322,6 +328,12 @@ def _serve_edit(number: int, seconds: float, line: str, sampler: TreeSampler) ->
         step.pages = f"{match.group(2)} of {match.group(3)}"
         step.rate = f"rebuild {match.group(1)} s"
     return step
+
+
+def _search_lag(line: str, seconds: float) -> str:
+    if "updated in" not in line:
+        return f", search failed: {line.strip()}"
+    return f", search {seconds:.2f} s"
 
 
 def _read_until(proc: subprocess.Popen, marker: str) -> str:
