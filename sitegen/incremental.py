@@ -1075,38 +1075,37 @@ class Builder:
         return bool(self._pending)
 
     def index_pending(self) -> list[str]:
-        """Index the records deferred by the last builds; swap in what is still current."""
+        """Index the records deferred by the last builds; put in what is still current."""
         with self._lock:
             pending, generation = dict(self._pending), self._generation
         if not pending:
             return []
         prefix = f".{self.out_dir.name}.search-"
         staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir.parent))
-        try:
-            with _search_index(staging, pending, self.cache_dir) as index:
-                if index is not None:
-                    index.write(staging)
-            return self._swap_search(staging, pending, generation)
+        try:  # the records, on the output's file system
+            with _search_index(staging / "search", pending, self.cache_dir) as index:
+                return self._update_search(index, pending, generation)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
-    def _swap_search(self, staging: Path, done: dict[str, list[dict]], generation: int):
-        """Move finished bundles into the output unless a newer build superseded them."""
+    def _update_search(self, index: Any, done: dict[str, list[dict]], generation: int):
+        """Update the output's bundles (only the changed shards, as a build does) for the
+        languages no newer build has superseded meanwhile."""
         with self._lock:
             if generation != self._generation:
                 return []
+            current = [lang for lang, docs in done.items() if self._pending.get(lang) is docs]
+            if not current:
+                return []  # edited again meanwhile: the newer records come next
+            if index is not None:
+                index.update(self.out_dir, languages=current)
             manifest = Manifest.load(self.cache_dir, self.out_dir)
-            swapped = []
-            for lang, docs in done.items():
-                if self._pending.get(lang) is not docs:
-                    continue  # edited again meanwhile: the newer records come next
-                _swap_dir(staging / lang / "pagefind", self.out_dir / lang / "pagefind")
-                manifest.search[lang] = records_digest(docs)
+            for lang in current:
+                manifest.search[lang] = records_digest(done[lang])
                 del self._pending[lang]
-                swapped.append(lang)
-            if swapped and manifest.matches(self.out_dir, manifest.env):
+            if manifest.matches(self.out_dir, manifest.env):
                 manifest.save()
-            return swapped
+            return current
 
 
 def _quietly(call: Any) -> None:
@@ -1170,16 +1169,6 @@ def _merge_tree(source: Path, out_dir: Path) -> None:
 
 def _same_bytes(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
-
-
-def _swap_dir(new: Path, target: Path) -> None:
-    """Replace the folder `target` with `new` (two renames, the old one removed after)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    trash = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(trash)
-    new.rename(target)
-    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _remove_pages(out_dir: Path, paths: list[str]) -> None:

@@ -7,6 +7,7 @@ incremental output with a clean build of the same content, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -280,6 +281,36 @@ def test_deferred_search_catches_up_to_a_clean_build(content: Path, tmp_path: Pa
     _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=True)
     again = _builder(content, tmp_path, search=True).build()
     assert (again.pages, again.search) == (0, False)
+
+
+def test_deferred_search_skips_records_an_edit_superseded(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit saved while the index is being made: the stale records stay out, and
+    the next round indexes the newer ones."""
+    _age_all(content)
+    builder = _builder(content, tmp_path, search=True)
+    builder.build()
+    builder.defer_search = True
+    path = content / "articles" / f"{EDITED}.md"
+    _touch_edit(path, "title_ar: ", "title_ar: عاجل ")
+    builder.build()
+    real = incremental._search_index
+
+    @contextlib.contextmanager
+    def edited_while_indexing(*args, **kwargs):
+        with real(*args, **kwargs) as index:
+            monkeypatch.setattr(incremental, "_search_index", real)  # the build's own
+            _touch_edit(path, "title_ar: عاجل ", "title_ar: هام ")
+            builder.build()
+            yield index
+
+    monkeypatch.setattr(incremental, "_search_index", edited_while_indexing)
+    assert builder.index_pending() == []
+    assert builder.search_pending
+    assert "ar" in builder.index_pending()
+    assert not builder.search_pending
+    _assert_same_as_clean(content, tmp_path / "public", tmp_path, search=True)
 
 
 def test_deferred_search_forgets_an_undone_edit(content: Path, tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ import subprocess
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -168,10 +168,12 @@ class SearchIndex:
         for index in self.languages:
             index.write(Path(out_dir) / index.cache.language / "pagefind")
 
-    def update(self, out_dir: Path) -> None:
-        """Bring bundles an earlier call wrote up to date, replacing only changed shards."""
+    def update(self, out_dir: Path, languages: Collection[str] | None = None) -> None:
+        """Bring bundles an earlier call wrote up to date, replacing only changed shards;
+        all languages, or those in `languages`."""
         for index in self.languages:
-            index.update(Path(out_dir) / index.cache.language / "pagefind")
+            if languages is None or index.cache.language in languages:
+                index.update(Path(out_dir) / index.cache.language / "pagefind")
 
 
 def _shard_size_from_environment() -> int:
