@@ -993,11 +993,9 @@ class Builder:
             search = {}
         previous = old.extras if isinstance(old.extras, dict) else {}
         extras = [part for part, digest in new.extras.items() if previous.get(part) != digest]
-        staging = Path(
-            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.stage-", dir=self.out_dir.parent)
-        )
+        staging = self._folder_beside_output("stage")
         deferred = self.defer_extras and bool(extras)
-        extras_dir = self._extras_folder() if deferred else staging / "extras"
+        extras_dir = self._folder_beside_output("extras") if deferred else staging / "extras"
         wait = None
         try:
             if extras:
@@ -1034,8 +1032,9 @@ class Builder:
         )
         return outcome
 
-    def _extras_folder(self) -> Path:
-        prefix = f".{self.out_dir.name}.extras-"
+    def _folder_beside_output(self, kind: str) -> Path:
+        """A new hidden folder on the output's file system, so its files move in by rename."""
+        prefix = f".{self.out_dir.name}.{kind}-"
         return Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir.parent))
 
     def _finish_extras_later(self, wait: Any, folder: Path, digests: dict[str, str]) -> None:
@@ -1080,9 +1079,8 @@ class Builder:
             pending, generation = dict(self._pending), self._generation
         if not pending:
             return []
-        prefix = f".{self.out_dir.name}.search-"
-        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir.parent))
-        try:  # the records, on the output's file system
+        staging = self._folder_beside_output("search")
+        try:
             with _search_index(staging / "search", pending, self.cache_dir) as index:
                 return self._update_search(index, pending, generation)
         finally:
