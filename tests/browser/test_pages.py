@@ -95,6 +95,18 @@ def test_language_choice_page(page: Page, site: Site) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.parametrize("path", ["", "ar/", "en/", "ar/no-such-page/"])
+def test_every_page_names_an_icon_that_loads(page: Page, site: Site, path: str) -> None:
+    """Without one, browsers ask for /favicon.ico on every page and get a 404."""
+    page.goto(site.url + path, wait_until="load")
+    icon = page.locator("link[rel=icon]")
+    assert icon.count() == 1, f"/{path}: {icon.count()} icon links"
+    response = page.request.get(icon.evaluate("link => link.href"))
+    assert response.ok, f"/{path}: icon is HTTP {response.status}"
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in response.body()
+
+
 def test_missing_page_gets_the_404_page(page: Page, site: Site) -> None:
     response = page.goto(site.url + "ar/no-such-page/")
     assert response is not None and response.status == 404
