@@ -232,7 +232,8 @@ class Presenter:
 
     def _date(self, value: PartialDate | None) -> Markup:
         if value is None:
-            return Markup(f'<span class="nodate">{escape(self._("date unknown"))}</span>')
+            unknown = escape(self._("date unknown"))  # pybabel does not look inside f-strings
+            return Markup(f'<span class="nodate">{unknown}</span>')
         iso, text = escape(value.iso), escape(self.date_text(value))
         return Markup(f'<time datetime="{iso}"><bdi>{text}</bdi></time>')
 
@@ -290,10 +291,11 @@ class Presenter:
             shown = self.title(article)
             html = str(self.text(shown))
             if shown.by and shown.by.startswith("machine:"):
-                provenance = escape(self.provenance(shown))
-                html += f' <span class="mt" title="{provenance}">{self.message("MT")}</span>'
+                provenance, mark = escape(self.provenance(shown)), self.message("MT")
+                html += f' <span class="mt" title="{provenance}">{mark}</span>'
             if shown.derived:
-                html += f' <span class="derived">{self.message("(no headline)")}</span>'
+                mark = self.message("(no headline)")
+                html += f' <span class="derived">{mark}</span>'
             self._memo[key] = Markup(html)
         return self._memo[key]
 
