@@ -67,6 +67,7 @@ LIST_PAGES = (
     ("topics", "topics.html", "topics/"),
     ("outlets", "outlets.html", "outlets/"),
     ("about", "about.html", "about/"),
+    ("articles", "articles.html", "articles/"),  # sends the reader to the timeline
     ("search", "search.html", "search/"),
     ("404", "404.html", "404.html"),
 )

@@ -283,6 +283,21 @@ def test_sitemap_lists_every_page_with_alternates(site: Path) -> None:
     assert "Sitemap: /sitemap.xml" in read(site, "robots.txt")
 
 
+def test_the_articles_folder_sends_readers_to_the_timeline(site: Path) -> None:
+    """A reader who shortens an article's URL gets a page, not a 404: one that search
+    engines skip and that names the timeline (which lists every article) as its target."""
+    sitemap = ET.parse(site / "sitemap.xml").getroot()
+    locs = {url.find(f"{SM}loc").text for url in sitemap.findall(f"{SM}url")}
+    for lang in ("ar", "en"):
+        html = read(site, f"{lang}/articles/index.html")
+        assert f'<meta http-equiv="refresh" content="0; url=/{lang}/timeline/">' in html
+        assert '<meta name="robots" content="noindex">' in html
+        assert f'<link rel="canonical" href="/{lang}/timeline/">' in html
+        assert f'<a href="/{lang}/timeline/">' in html  # for a browser that does not refresh
+        assert f"/{lang}/articles/" not in locs
+    assert '<meta name="robots"' not in read(site, "en/timeline/index.html")
+
+
 def test_atom_feeds_parse_and_hold_only_dated_articles(site: Path) -> None:
     for lang in ("ar", "en"):
         feed = ET.parse(site / lang / "feed.xml").getroot()

@@ -27,6 +27,11 @@ EXTRAS = ("static", "feeds", "sitemap", "data")
 DOSSIER_TEXTS = "dossier-texts.pickle"
 
 
+# Pages with nothing of their own for a search engine: "not found", and the
+# articles folder that sends readers to the timeline.
+NOT_IN_SITEMAP = frozenset({"404", "articles"})
+
+
 def publish_extras(
     renderer: Any, jobs: list, out_dir: Path, parts: Any = EXTRAS, cache_dir: Path | None = None
 ) -> None:
@@ -47,7 +52,7 @@ def publish_extras(
         routes = [
             job.route
             for job in jobs
-            if job.lang == site.settings.default_language and job.kind != "404"
+            if job.lang == site.settings.default_language and job.kind not in NOT_IN_SITEMAP
         ]
         (out_dir / "sitemap.xml").write_bytes(sitemap_xml(site.settings, routes))
         (out_dir / "robots.txt").write_text(robots_txt(site.settings), encoding="utf-8")

@@ -107,6 +107,14 @@ def test_every_page_names_an_icon_that_loads(page: Page, site: Site, path: str) 
     assert b"<svg" in response.body()
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_articles_folder_leads_to_the_timeline(page: Page, site: Site, language: str) -> None:
+    page.goto(f"{site.url}{language}/articles/")
+    page.wait_for_url(f"{site.url}{language}/timeline/", timeout=5_000)
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").count() == 1 and page.locator("ol, ul").count() > 0
+
+
 def test_missing_page_gets_the_404_page(page: Page, site: Site) -> None:
     response = page.goto(site.url + "ar/no-such-page/")
     assert response is not None and response.status == 404
