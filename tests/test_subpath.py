@@ -31,6 +31,7 @@ HOST = urlsplit(PREFIX).netloc
 PREFIX_PATH = urlsplit(PREFIX).path
 URL_ATTRS = {"href", "src", "poster", "action", "data-src"}
 META_URL_KEYS = {"og:url", "og:image", "twitter:image", "twitter:url"}
+REFRESH_URL = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*", re.IGNORECASE)  # "0; url=…"
 CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.S)
 ABSOLUTE_IN_TEXT = re.compile(re.escape(PREFIX) + r"[^\s\"'<>)]*")
 
@@ -68,6 +69,8 @@ class References(HTMLParser):
                 self.urls += css_urls(value)
         if tag == "meta" and (values.get("property") or values.get("name")) in META_URL_KEYS:
             self.urls.append(values.get("content", ""))
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            self.urls.append(REFRESH_URL.sub("", values.get("content", ""), count=1))
 
     def handle_endtag(self, tag: str) -> None:
         self._in_style = False if tag == "style" else self._in_style
