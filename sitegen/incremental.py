@@ -1079,12 +1079,8 @@ class Builder:
             pending, generation = dict(self._pending), self._generation
         if not pending:
             return []
-        staging = self._folder_beside_output("search")
-        try:
-            with _search_index(staging / "search", pending, self.cache_dir) as index:
-                return self._update_search(index, pending, generation)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        with _search_index(self.out_dir, pending, self.cache_dir) as index:
+            return self._update_search(index, pending, generation)
 
     def _update_search(self, index: Any, done: dict[str, list[dict]], generation: int):
         """Update the output's bundles (only the changed shards, as a build does) for the

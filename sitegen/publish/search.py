@@ -133,7 +133,8 @@ def prepare_search_index(
     """Index with Pagefind the shards the cache lacks; the index then writes or updates.
 
     Split from the writing so a build can index before it starts changing its
-    output. `near` is a folder on the output's file system, for the records.
+    output. The records are written in a temporary folder beside `near` (made if
+    missing), on the output's file system.
     """
     size = shard_size or _shard_size_from_environment()
     by_language: dict[str, list[SearchDocument]] = defaultdict(list)
