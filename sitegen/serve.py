@@ -37,8 +37,10 @@ ERROR_TEMPLATE = Path(__file__).resolve().parent / "serve_error.html"
 RELOAD_GAP = 0.0
 # Seconds without a rebuild after which the in-memory build cache is written.
 SAVE_AFTER_IDLE = 3.0
-# The server listens on this machine only: it is for the maintainer, not the web.
+# By default the server listens on this machine only: it is for the maintainer, not
+# the web. `--bind 0.0.0.0` opens it to the local network, to try the site on a phone.
 HOST = "127.0.0.1"
+EVERY_ADDRESS = {"0.0.0.0", "::"}
 
 
 @dataclass
@@ -173,14 +175,33 @@ class Reingester:
         print(f"serve: ingest: {message}", file=self.log, flush=True)
 
 
-def check_port(port: int) -> None:
-    """Raise OSError if the server could not listen on `port`, before the first
-    build (up to half a minute on a large site) is spent for nothing. Bound as
-    the server binds (SO_REUSEADDR), so a port left in TIME_WAIT by a stopped
+def check_port(port: int, host: str = HOST) -> None:
+    """Raise OSError if the server could not listen on `host`:`port`, before the
+    first build (up to half a minute on a large site) is spent for nothing. Bound
+    as the server binds (SO_REUSEADDR), so a port left in TIME_WAIT by a stopped
     server counts as free."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((HOST, port))
+        probe.bind(address)
+
+
+def site_url(host: str, port: int) -> str:
+    """The address to open in a browser on this machine."""
+    if host in EVERY_ADDRESS:
+        host = HOST
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def _announce(host: str, port: int) -> None:
+    print(f"serve: {site_url(host, port)} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    if host != HOST:
+        print(
+            f"serve: listening on {host}: anyone who can reach this machine on port"
+            f" {port} can read the site and its build errors",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def serve(
@@ -188,11 +209,12 @@ def serve(
     port: int = 8000,
     templates_dir: Path | None = None,
     seeds_dir: Path | None = None,
+    host: str = HOST,
 ) -> None:
     """Build once, then serve `builder.out_dir` and rebuild on every change."""
     from sitegen import render
 
-    check_port(port)
+    check_port(port, host)
     state = State()
     rebuild = Rebuilder(builder, state)
     rebuild()
@@ -211,9 +233,9 @@ def serve(
         server.watch(str(seeds_dir / "*.txt"), Reingester(builder.content_dir))
     LiveReloadHandler.DEFAULT_RELOAD_TIME = RELOAD_GAP
     builder.out_dir.mkdir(parents=True, exist_ok=True)
-    print(f"serve: http://{HOST}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    _announce(host, port)
     try:
-        server.serve(port=port, host=HOST, root=str(builder.out_dir), restart_delay=0)
+        server.serve(port=port, host=host, root=str(builder.out_dir), restart_delay=0)
     finally:
         builder.save_cache()
         builder.store_model()  # the next `sitegen build` starts from it

@@ -9,6 +9,8 @@ it skips, except on CI (`CI` set), where that is a failure.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 import socket
@@ -89,9 +91,9 @@ def test_changed_seed_is_ingested_again(tmp_path: Path) -> None:
 # --- the real server in a real browser ------------------------------------------------------
 
 
-def _free_port() -> int:
+def _free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
@@ -108,19 +110,19 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     pytest.fail(f"sitegen serve did not answer {url} in {timeout} s")
 
 
-@pytest.fixture
-def server(content: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """`sitegen serve` on a free port; always stopped at the end."""
-    port = _free_port()
+@contextlib.contextmanager
+def _serving(content: Path, tmp_path: Path, host: str = "127.0.0.1") -> Iterator[tuple[str, Path]]:
+    """`sitegen serve` on a free port of `host`, answering; always stopped at the end."""
+    port = _free_port(host)
     log = tmp_path / "serve.log"
     command = [sys.executable, "-m", "sitegen.cli", "serve", "--port", str(port)]
     command += ["--content", str(content), "--out", str(tmp_path / "public")]
     command += ["--cache", str(tmp_path / "cache"), "--seeds", str(tmp_path / "seeds")]
-    command += ["--no-search"]
+    command += ["--no-search"] + (["--bind", host] if host != "127.0.0.1" else [])
     with log.open("w") as handle:
         proc = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
         try:
-            url = f"http://127.0.0.1:{port}/"
+            url = f"http://{host}:{port}/"
             _wait_for(url + "en/", proc)
             yield url, log
         finally:
@@ -130,6 +132,25 @@ def server(content: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture
+def server(content: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    with _serving(content, tmp_path) as served:
+        yield served
+
+
+def test_bind_chooses_the_address_served_on(content: Path, tmp_path: Path) -> None:
+    """127.0.0.2 is this machine too (Linux routes 127/8 to loopback), but a server
+    bound to it alone does not answer on 127.0.0.1: so the option reaches the socket."""
+    with _serving(content, tmp_path, host="127.0.0.2") as (url, log):
+        with urllib.request.urlopen(url + "en/", timeout=5) as answer:
+            assert answer.status == 200
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5)
+        assert f"serve: {url} (Ctrl-C stops)" in log.read_text()
+        assert "anyone who can reach this machine" in log.read_text()
 
 
 @pytest.fixture(scope="session")
@@ -220,3 +241,39 @@ def test_a_free_port_passes_the_check() -> None:
     port = _free_port()
     check_port(port)
     check_port(port)  # the probe leaves nothing bound
+
+
+def test_the_browser_address_of_a_wildcard_bind_is_this_machine() -> None:
+    from sitegen.serve import site_url
+
+    assert site_url("0.0.0.0", 8000) == "http://127.0.0.1:8000/"
+    assert site_url("::", 8000) == "http://127.0.0.1:8000/"
+    assert site_url("::1", 8000) == "http://[::1]:8000/"
+    assert site_url("192.168.1.20", 8000) == "http://192.168.1.20:8000/"
+
+
+def test_an_address_not_on_this_machine_is_said_before_any_build(
+    content: Path, tmp_path: Path
+) -> None:
+    address = _an_address_not_here()
+    command = [sys.executable, "-m", "sitegen.cli", "serve", "--bind", address]
+    command += ["--content", str(content), "--out", str(tmp_path / "public")]
+    command += ["--cache", str(tmp_path / "cache"), "--no-search"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cannot serve on {address}:8000" in done.stderr
+    assert "choose another with --bind" in done.stderr
+    assert not (tmp_path / "public").exists()
+
+
+def _an_address_not_here() -> str:
+    """A documentation address (RFC 5737) this machine does not have: some sandboxes
+    number their own interfaces from these blocks."""
+    for address in ("203.0.113.1", "198.51.100.1", "192.0.2.1"):
+        with socket.socket() as probe:
+            try:
+                probe.bind((address, 0))
+            except OSError as exc:
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    return address
+    pytest.skip("this machine has every documentation address")

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
+import socket
 import sys
 from pathlib import Path
 
 from sitegen.incremental import DEFAULT_CACHE
+from sitegen.serve import HOST
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument(
+        "--bind",
+        default=HOST,
+        metavar="ADDRESS",
+        help=f"address to listen on (default: {HOST}; 0.0.0.0 for the local network)",
+    )
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     parser.add_argument("--out", type=Path, default=Path("public"), help="output folder")
     parser.add_argument("--templates", type=Path, default=None, help="templates folder")
@@ -24,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sitegen.incremental import Builder
-    from sitegen.serve import HOST, serve
+    from sitegen.serve import serve
 
     builder = Builder(
         args.content,
@@ -38,12 +47,19 @@ def run(args: argparse.Namespace) -> int:
     # A terminated server stops like an interrupted one: the build cache is written.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        serve(builder, args.port, args.templates, args.seeds)
+        serve(builder, args.port, args.templates, args.seeds, host=args.bind)
     except OSError as exc:  # the port is taken, most often
         print(
-            f"sitegen serve: cannot serve on {HOST}:{args.port}: {exc.strerror or exc}"
-            " (choose another with --port)",
+            f"sitegen serve: cannot serve on {args.bind}:{args.port}: {exc.strerror or exc}"
+            f" (choose another with {_option_to_change(exc)})",
             file=sys.stderr,
         )
         return 1
     return 0
+
+
+def _option_to_change(exc: OSError) -> str:
+    """A name that does not resolve, or an address not on this machine, is --bind's fault."""
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return "--bind"
+    return "--port"
