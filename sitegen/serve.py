@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 import jinja2
@@ -41,6 +41,7 @@ SAVE_AFTER_IDLE = 3.0
 # the web. `--bind 0.0.0.0` opens it to the local network, to try the site on a phone.
 HOST = "127.0.0.1"
 EVERY_ADDRESS = {"0.0.0.0", "::"}
+NOT_FOUND = "404.html"
 
 
 @dataclass
@@ -71,7 +72,27 @@ def _handler(state: State) -> type[StaticFileHandler]:
                 return
             await super().get(path, include_body)
 
+        def write_error(self, status_code: int, **kwargs: object) -> None:
+            page = not_found_page(Path(self.root), self.path_args[0] if self.path_args else "")
+            if status_code != 404 or page is None:
+                super().write_error(status_code, **kwargs)
+                return
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+
     return SiteHandler
+
+
+def not_found_page(root: Path, path: str) -> Path | None:
+    """The 404.html nearest above a missing path, as Cloudflare Pages chooses it: a
+    missing English page gets the English one, a path outside both languages the
+    bilingual one at the root (the only one GitHub Pages serves)."""
+    folder = PurePosixPath(path).parent
+    for candidate in (folder, *folder.parents):
+        page = root / candidate / NOT_FOUND
+        if ".." not in candidate.parts and page.is_file():
+            return page
+    return None
 
 
 def _is_page(path: str) -> bool:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,7 @@ SLUG = "hammouchi-receives-guardia-civil"
 CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WAIT_MS = 30_000
+_LIVE_SCRIPT = re.compile(r"<script[^>]*>[^<]*livereload\.js[^<]*</script>")
 
 
 @pytest.fixture
@@ -241,6 +244,28 @@ def test_a_free_port_passes_the_check() -> None:
     port = _free_port()
     check_port(port)
     check_port(port)  # the probe leaves nothing bound
+
+
+def _missing(url: str) -> tuple[int, str]:
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(url, timeout=5)
+    return answer.value.code, answer.value.read().decode("utf-8")
+
+
+def test_a_missing_page_gets_the_sites_own_404_page(content: Path, tmp_path: Path) -> None:
+    """As the hosts do: a missing page under /en/ gets the English 404 page, under /ar/
+    the Arabic one, elsewhere the bilingual one; each with live reload, so it turns into
+    the page once that is written."""
+    public = tmp_path / "public"
+    with _serving(content, tmp_path) as (url, _log):
+        for path, own in (
+            ("en/articles/not-written-yet/", public / "en" / "404.html"),
+            ("ar/no-such-section/", public / "ar" / "404.html"),
+            ("no-such-file.html", public / "404.html"),
+        ):
+            status, body = _missing(url + path)
+            assert status == 404, path
+            assert body.replace(_LIVE_SCRIPT.search(body).group(0), "") == own.read_text("utf-8")
 
 
 def test_the_browser_address_of_a_wildcard_bind_is_this_machine() -> None:
