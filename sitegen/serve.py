@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import ipaddress
 import socket
 import sys
 import threading
@@ -214,9 +215,14 @@ def site_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+def _is_loopback(host: str) -> bool:
+    address = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0]
+    return ipaddress.ip_address(address).is_loopback
+
+
 def _announce(host: str, port: int) -> None:
     print(f"serve: {site_url(host, port)} (Ctrl-C stops)", file=sys.stderr, flush=True)
-    if host != HOST:
+    if not _is_loopback(host):
         print(
             f"serve: listening on {host}: anyone who can reach this machine on port"
             f" {port} can read the site and its build errors",
