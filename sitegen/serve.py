@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import ipaddress
+import re
 import socket
 import sys
 import threading
@@ -26,9 +27,11 @@ from typing import TextIO
 import jinja2
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado.web import RedirectHandler
 
 from sitegen.frontmatter import ContentError
 from sitegen.incremental import Builder
+from sitegen.settings import Settings, normalize_base_url
 from sitegen.watch import NotifyWatcher
 
 ERROR_TEMPLATE = Path(__file__).resolve().parent / "serve_error.html"
@@ -94,6 +97,23 @@ def not_found_page(root: Path, path: str) -> Path | None:
         if ".." not in candidate.parts and page.is_file():
             return page
     return None
+
+
+class SiteServer(Server):
+    """livereload's server with the site at its base path, where its links point:
+    `--base-url /sitegen/` serves it at /sitegen/, as `hugo server` does, and / leads there."""
+
+    def __init__(self, base_path: str, watcher: NotifyWatcher) -> None:
+        super().__init__(watcher=watcher)
+        self.base_path = base_path
+
+    def get_web_handlers(self, script: bytes) -> list[tuple]:
+        files = {"path": self.root, "default_filename": self.default_filename}
+        handlers: list[tuple] = [(rf"{re.escape(self.base_path)}(.*)", self.SFH, files)]
+        if self.base_path != "/":
+            outside = rf"(?:/|{re.escape(self.base_path[:-1])})"  # the root; the path, no /
+            handlers.append((outside, RedirectHandler, {"url": self.base_path}))
+        return handlers
 
 
 def _is_page(path: str) -> bool:
@@ -208,11 +228,13 @@ def check_port(port: int, host: str = HOST) -> None:
         probe.bind(address)
 
 
-def site_url(host: str, port: int) -> str:
+def site_url(host: str, port: int, base_path: str = "/") -> str:
     """The address to open in a browser on this machine."""
     if host in EVERY_ADDRESS:
         host = HOST
-    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+    return (
+        f"http://[{host}]:{port}{base_path}" if ":" in host else f"http://{host}:{port}{base_path}"
+    )
 
 
 def _is_loopback(host: str) -> bool:
@@ -220,8 +242,8 @@ def _is_loopback(host: str) -> bool:
     return ipaddress.ip_address(address).is_loopback
 
 
-def _announce(host: str, port: int) -> None:
-    print(f"serve: {site_url(host, port)} (Ctrl-C stops)", file=sys.stderr, flush=True)
+def _announce(host: str, port: int, base_path: str = "/") -> None:
+    print(f"serve: {site_url(host, port, base_path)} (Ctrl-C stops)", file=sys.stderr, flush=True)
     if not _is_loopback(host):
         print(
             f"serve: listening on {host}: anyone who can reach this machine on port"
@@ -252,7 +274,8 @@ def serve(
     # registry the failed build has already said where.
     with contextlib.suppress(ContentError, OSError, ValueError):
         builder.warm()
-    server = Server(watcher=NotifyWatcher())
+    base_path = Settings(base_url=normalize_base_url(builder.base_url or "/")).base_path
+    server = SiteServer(base_path, NotifyWatcher())
     server.SFH = _handler(state)
     server.watch(str(builder.content_dir), rebuild)
     server.watch(str(templates_dir or render.TEMPLATES_DIR), rebuild)
@@ -260,7 +283,7 @@ def serve(
         server.watch(str(seeds_dir / "*.txt"), Reingester(builder.content_dir))
     LiveReloadHandler.DEFAULT_RELOAD_TIME = RELOAD_GAP
     builder.out_dir.mkdir(parents=True, exist_ok=True)
-    _announce(host, port)
+    _announce(host, port, base_path)
     try:
         server.serve(port=port, host=host, root=str(builder.out_dir), restart_delay=0)
     finally:

@@ -114,18 +114,22 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
 
 
 @contextlib.contextmanager
-def _serving(content: Path, tmp_path: Path, host: str = "127.0.0.1") -> Iterator[tuple[str, Path]]:
-    """`sitegen serve` on a free port of `host`, answering; always stopped at the end."""
+def _serving(
+    content: Path, tmp_path: Path, host: str = "127.0.0.1", base_path: str = "/"
+) -> Iterator[tuple[str, Path]]:
+    """`sitegen serve` on a free port of `host`, answering at the site's URL (yielded,
+    with the log); always stopped at the end."""
     port = _free_port(host)
     log = tmp_path / "serve.log"
     command = [sys.executable, "-m", "sitegen.cli", "serve", "--port", str(port)]
     command += ["--content", str(content), "--out", str(tmp_path / "public")]
     command += ["--cache", str(tmp_path / "cache"), "--seeds", str(tmp_path / "seeds")]
     command += ["--no-search"] + (["--bind", host] if host != "127.0.0.1" else [])
+    command += ["--base-url", base_path] if base_path != "/" else []
     with log.open("w") as handle:
         proc = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
         try:
-            url = f"http://{host}:{port}/"
+            url = f"http://{host}:{port}{base_path}"
             _wait_for(url + "en/", proc)
             yield url, log
         finally:
@@ -165,6 +169,33 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             pytest.fail(message)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.mark.browser
+def test_a_site_under_a_base_path_is_served_there_and_reloads(
+    content: Path, tmp_path: Path, page
+) -> None:
+    """Its links carry the base path, so the server must answer there (as a preview
+    under /pr-N/ is deployed); the root leads to it."""
+    from playwright.sync_api import expect
+
+    with _serving(content, tmp_path, base_path="/pr-7/") as (url, log):
+        assert url.endswith("/pr-7/") and f"serve: {url} (Ctrl-C stops)" in log.read_text()
+        root = url.removesuffix("pr-7/")
+        page.goto(root)
+        assert page.url == url
+        failed: list[str] = []  # the styles, scripts and icon load under the base path too
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(f"{url}en/")
+        page.get_by_role("link", name="Timeline").first.click()
+        expect(page).to_have_url(f"{url}en/timeline/")
+        with page.expect_websocket(timeout=WAIT_MS):  # livereload.js connects back
+            page.goto(f"{url}en/articles/{SLUG}/")
+        time.sleep(1.0)  # the livereload handshake
+        path = content / "articles" / f"{SLUG}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nسطر 6262\n", encoding="utf-8")
+        expect(page.locator("main")).to_contain_text("6262", timeout=WAIT_MS)
+        assert not failed
 
 
 @pytest.mark.browser
