@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.commands import missing_content
 from sitegen.frontmatter import ContentError
 
 VALIDATE_MODULE = "sitegen.validate"
@@ -101,6 +102,8 @@ def build(
     cache_dir: Path | None = None,
 ) -> BuildResult:
     """Validate, load, render and publish; swap the result into `out_dir`."""
+    if problem := missing_content(content_dir):
+        raise BuildError(f"{content_dir}: {problem}")
     if cache_dir is not None:  # incremental: only what changed (sitegen.incremental)
         from sitegen.incremental import build_with_cache
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sitegen.commands import missing_content
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder")
@@ -14,8 +16,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from sitegen.validate import ERROR, validate_content
 
-    if not args.content.is_dir():
-        print(f"{args.content}: error: no such content folder")
+    if problem := missing_content(args.content):
+        print(f"{args.content}: error: {problem}")
         return 1
     issues = validate_content(args.content)
     for issue in issues:

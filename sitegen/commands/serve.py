@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+from sitegen.commands import missing_content
 from sitegen.incremental import DEFAULT_CACHE
 from sitegen.serve import HOST
 
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from sitegen.incremental import Builder
     from sitegen.serve import serve
 
+    if problem := missing_content(args.content):
+        print(f"sitegen serve: {args.content}: {problem}", file=sys.stderr)
+        return 1
     builder = Builder(
         args.content,
         args.out,
