@@ -232,9 +232,8 @@ def site_url(host: str, port: int, base_path: str = "/") -> str:
     """The address to open in a browser on this machine."""
     if host in EVERY_ADDRESS:
         host = HOST
-    return (
-        f"http://[{host}]:{port}{base_path}" if ":" in host else f"http://{host}:{port}{base_path}"
-    )
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+    return f"http://{shown}:{port}{base_path}"
 
 
 def _is_loopback(host: str) -> bool:
