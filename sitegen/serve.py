@@ -20,9 +20,11 @@ import socket
 import sys
 import threading
 import time
+import webbrowser
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import jinja2
 from livereload import Server
@@ -236,6 +238,29 @@ def site_url(host: str, port: int, base_path: str = "/") -> str:
     return f"http://{shown}:{port}{base_path}"
 
 
+def _open_when_served(url: str, wait: float = 30.0) -> None:
+    """Open `url` in the maintainer's browser (`webbrowser`: $BROWSER, else the
+    desktop's) once the server answers, so the first page is not an error."""
+
+    def open_it() -> None:
+        parts = urlsplit(url)
+        deadline = time.monotonic() + wait
+        while not _answers(parts.hostname, parts.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not webbrowser.open(url):
+            print(f"serve: found no browser to open; open {url}", file=sys.stderr, flush=True)
+
+    threading.Thread(target=open_it, name="open-browser", daemon=True).start()
+
+
+def _answers(host: str | None, port: int | None) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def _is_loopback(host: str) -> bool:
     address = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0]
     return ipaddress.ip_address(address).is_loopback
@@ -258,6 +283,7 @@ def serve(
     templates_dir: Path | None = None,
     seeds_dir: Path | None = None,
     host: str = HOST,
+    open_browser: bool = False,
 ) -> None:
     """Build once, then serve `builder.out_dir` and rebuild on every change."""
     from sitegen import render
@@ -283,6 +309,8 @@ def serve(
     LiveReloadHandler.DEFAULT_RELOAD_TIME = RELOAD_GAP
     builder.out_dir.mkdir(parents=True, exist_ok=True)
     _announce(host, port, base_path)
+    if open_browser:
+        _open_when_served(site_url(host, port, base_path))
     try:
         server.serve(port=port, host=host, root=str(builder.out_dir), restart_delay=0)
     finally:

@@ -115,7 +115,12 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
 
 @contextlib.contextmanager
 def _serving(
-    content: Path, tmp_path: Path, host: str = "127.0.0.1", base_path: str = "/"
+    content: Path,
+    tmp_path: Path,
+    host: str = "127.0.0.1",
+    base_path: str = "/",
+    options: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """`sitegen serve` on a free port of `host`, answering at the site's URL (yielded,
     with the log); always stopped at the end."""
@@ -126,8 +131,9 @@ def _serving(
     command += ["--cache", str(tmp_path / "cache"), "--seeds", str(tmp_path / "seeds")]
     command += ["--no-search"] + (["--bind", host] if host != "127.0.0.1" else [])
     command += ["--base-url", base_path] if base_path != "/" else []
+    command += options
     with log.open("w") as handle:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env)
         try:
             url = f"http://{host}:{port}{base_path}"
             _wait_for(url + "en/", proc)
@@ -275,6 +281,37 @@ def test_a_free_port_passes_the_check() -> None:
     port = _free_port()
     check_port(port)
     check_port(port)  # the probe leaves nothing bound
+
+
+def test_open_opens_the_sites_address_in_the_browser(content: Path, tmp_path: Path) -> None:
+    """Through $BROWSER, which Python's webbrowser honours: a script that notes its URL."""
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    env = {**os.environ, "BROWSER": str(browser)}
+    with _serving(content, tmp_path, base_path="/pr-7/", options=("--open",), env=env) as (
+        url,
+        _log,
+    ):
+        deadline = time.monotonic() + 30
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert opened.read_text(encoding="utf-8").strip() == url
+        with urllib.request.urlopen(url, timeout=5) as answer:  # answered once opened
+            assert answer.status == 200
+
+
+def test_open_without_a_browser_says_where_the_site_is(content: Path, tmp_path: Path) -> None:
+    failing = tmp_path / "browser"
+    failing.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    failing.chmod(0o755)
+    env = {**os.environ, "BROWSER": str(failing)}
+    with _serving(content, tmp_path, options=("--open",), env=env) as (url, log):
+        deadline = time.monotonic() + 30
+        while "found no browser" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert f"serve: found no browser to open; open {url}" in log.read_text()
 
 
 def _missing(url: str) -> tuple[int, str]:

@@ -22,6 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help=f"address to listen on (default: {HOST}; 0.0.0.0 for the local network)",
     )
+    parser.add_argument(
+        "--open", action="store_true", help="open the site in the browser once it is served"
+    )
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder")
     parser.add_argument("--out", type=Path, default=Path("public"), help="output folder")
     parser.add_argument("--templates", type=Path, default=None, help="templates folder")
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     # A terminated server stops like an interrupted one: the build cache is written.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        serve(builder, args.port, args.templates, args.seeds, host=args.bind)
+        serve(builder, args.port, args.templates, args.seeds, args.bind, args.open)
     except OSError as exc:  # the port is taken, most often
         print(
             f"sitegen serve: cannot serve on {args.bind}:{args.port}: {exc.strerror or exc}"
