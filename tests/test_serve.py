@@ -381,3 +381,13 @@ def test_only_a_bind_beyond_this_machine_is_warned_about(capsys) -> None:
     for host in ("0.0.0.0", "::", "192.168.1.20"):
         _announce(host, 8000)
         assert f"listening on {host}: anyone who can reach" in capsys.readouterr().err
+
+
+def test_the_hint_names_the_option_at_fault() -> None:
+    from sitegen.commands.serve import _option_to_change
+
+    assert _option_to_change(OSError(errno.EADDRINUSE, "taken")) == "--port"
+    assert _option_to_change(OSError(errno.EACCES, "below 1024")) == "--port"
+    assert _option_to_change(OSError(errno.EADDRNOTAVAIL, "not here")) == "--bind"
+    assert _option_to_change(OSError(errno.EAFNOSUPPORT, "no IPv6")) == "--bind"
+    assert _option_to_change(socket.gaierror(-2, "unknown name")) == "--bind"

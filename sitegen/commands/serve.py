@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _option_to_change(exc: OSError) -> str:
-    """A name that does not resolve, or an address not on this machine, is --bind's fault."""
-    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+    """A name that does not resolve, an address not on this machine or of a family it
+    lacks (IPv6 turned off) is --bind's fault."""
+    if isinstance(exc, socket.gaierror) or exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
         return "--bind"
     return "--port"
