@@ -33,7 +33,7 @@ from tornado.web import RedirectHandler
 
 from sitegen.frontmatter import ContentError
 from sitegen.incremental import Builder
-from sitegen.settings import Settings, normalize_base_url
+from sitegen.settings import Settings
 from sitegen.watch import NotifyWatcher
 
 ERROR_TEMPLATE = Path(__file__).resolve().parent / "serve_error.html"
@@ -299,7 +299,7 @@ def serve(
     # registry the failed build has already said where.
     with contextlib.suppress(ContentError, OSError, ValueError):
         builder.warm()
-    base_path = Settings(base_url=normalize_base_url(builder.base_url or "/")).base_path
+    base_path = Settings().with_base_url(builder.base_url).base_path
     server = SiteServer(base_path, NotifyWatcher())
     server.SFH = _handler(state)
     server.watch(str(builder.content_dir), rebuild)
