@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -113,6 +113,28 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
     pytest.fail(f"sitegen serve did not answer {url} in {timeout} s")
 
 
+def _serve_command(content: Path, tmp_path: Path, *options: str) -> list[str]:
+    """`sitegen serve` on the test's content, with its output and cache in `tmp_path`."""
+    command = [sys.executable, "-m", "sitegen.cli", "serve", *options]
+    command += ["--content", str(content), "--out", str(tmp_path / "public")]
+    command += ["--cache", str(tmp_path / "cache"), "--seeds", str(tmp_path / "seeds")]
+    return [*command, "--no-search"]
+
+
+def _until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _browser(tmp_path: Path, script: str) -> dict[str, str]:
+    """The environment with $BROWSER (which Python's webbrowser honours) a shell script."""
+    browser = tmp_path / "browser"
+    browser.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    browser.chmod(0o755)
+    return {**os.environ, "BROWSER": str(browser)}
+
+
 @contextlib.contextmanager
 def _serving(
     content: Path,
@@ -126,12 +148,9 @@ def _serving(
     with the log); always stopped at the end."""
     port = _free_port(host)
     log = tmp_path / "serve.log"
-    command = [sys.executable, "-m", "sitegen.cli", "serve", "--port", str(port)]
-    command += ["--content", str(content), "--out", str(tmp_path / "public")]
-    command += ["--cache", str(tmp_path / "cache"), "--seeds", str(tmp_path / "seeds")]
-    command += ["--no-search"] + (["--bind", host] if host != "127.0.0.1" else [])
+    command = _serve_command(content, tmp_path, "--port", str(port), *options)
+    command += ["--bind", host] if host != "127.0.0.1" else []
     command += ["--base-url", base_path] if base_path != "/" else []
-    command += options
     with log.open("w") as handle:
         proc = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env)
         try:
@@ -265,9 +284,7 @@ def test_a_taken_port_is_said_before_any_build(content: Path, tmp_path: Path) ->
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        command = [sys.executable, "-m", "sitegen.cli", "serve", "--port", str(port)]
-        command += ["--content", str(content), "--out", str(tmp_path / "public")]
-        command += ["--cache", str(tmp_path / "cache"), "--no-search"]
+        command = _serve_command(content, tmp_path, "--port", str(port))
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in done.stderr
@@ -284,33 +301,23 @@ def test_a_free_port_passes_the_check() -> None:
 
 
 def test_open_opens_the_sites_address_in_the_browser(content: Path, tmp_path: Path) -> None:
-    """Through $BROWSER, which Python's webbrowser honours: a script that notes its URL."""
+    """Through $BROWSER: a script that notes its URL."""
     opened = tmp_path / "opened.txt"
-    browser = tmp_path / "browser"
-    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
-    browser.chmod(0o755)
-    env = {**os.environ, "BROWSER": str(browser)}
+    env = _browser(tmp_path, f'echo "$1" > {opened}')
     with _serving(content, tmp_path, base_path="/pr-7/", options=("--open",), env=env) as (
         url,
         _log,
     ):
-        deadline = time.monotonic() + 30
-        while not opened.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        _until(opened.exists)
         assert opened.read_text(encoding="utf-8").strip() == url
         with urllib.request.urlopen(url, timeout=5) as answer:  # answered once opened
             assert answer.status == 200
 
 
 def test_open_without_a_browser_says_where_the_site_is(content: Path, tmp_path: Path) -> None:
-    failing = tmp_path / "browser"
-    failing.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
-    failing.chmod(0o755)
-    env = {**os.environ, "BROWSER": str(failing)}
+    env = _browser(tmp_path, "exit 1")
     with _serving(content, tmp_path, options=("--open",), env=env) as (url, log):
-        deadline = time.monotonic() + 30
-        while "found no browser" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        _until(lambda: "found no browser" in log.read_text())
         assert f"serve: found no browser to open; open {url}" in log.read_text()
 
 
@@ -349,9 +356,7 @@ def test_an_address_not_on_this_machine_is_said_before_any_build(
     content: Path, tmp_path: Path
 ) -> None:
     address = _an_address_not_here()
-    command = [sys.executable, "-m", "sitegen.cli", "serve", "--bind", address]
-    command += ["--content", str(content), "--out", str(tmp_path / "public")]
-    command += ["--cache", str(tmp_path / "cache"), "--no-search"]
+    command = _serve_command(content, tmp_path, "--bind", address)
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert f"cannot serve on {address}:8000" in done.stderr
