@@ -7,13 +7,14 @@ on CI (`CI` set), where it fails: `.ci/run` installs both.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.needs import missing_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -27,10 +28,7 @@ def vnu() -> list[str]:
         name for name, ok in (("java", java), ("vnu.jar (npm ci)", VNU_JAR.is_file())) if not ok
     ]
     if missing:
-        message = f"Nu HTML Checker unavailable: {', '.join(missing)} missing"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"Nu HTML Checker unavailable: {', '.join(missing)} missing")
     return [str(java), "-jar", str(VNU_JAR)]
 
 

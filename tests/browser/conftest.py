@@ -38,14 +38,12 @@ from sitekit import (
     sitegen,
 )
 
+from tests.needs import missing_tool
+
 
 def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    if not CHROMIUM.exists():
+        missing_tool(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
 
 
 @pytest.fixture(scope="session")
