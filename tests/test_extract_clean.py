@@ -71,3 +71,27 @@ def test_a_line_that_is_only_a_date_is_a_date_line() -> None:
         page = clean(f"عنوان الخبر\n{line}\n{BODY}")
         assert page.meta_lines == [line], line
         assert page.title == "عنوان الخبر" and page.paragraphs == [BODY]
+
+
+def test_navigation_bar_and_breaking_news_banner_are_not_the_headline() -> None:
+    for banner in ("الرئيسية | سياسة | مجتمع | رياضة | اقتصاد", "أخبار عاجلة"):
+        page = clean(f"{banner}\nتعاون أمني مغربي هولندي\nتعاون أمني مغربي هولندي\n{BODY}")
+        assert page.title == "تعاون أمني مغربي هولندي", banner
+        assert page.paragraphs == [BODY], banner
+
+
+def test_a_section_bar_of_unlisted_names_and_a_breadcrumb_trail_go() -> None:
+    for bar in ("الأمن | الهجرة | جهات المملكة", "الرئيسية » أخبار وطنية » تعاون أمني مغربي"):
+        page = clean(f"{bar}\nتعاون أمني مغربي هولندي\n{BODY}")
+        assert page.title == "تعاون أمني مغربي هولندي", bar
+
+
+def test_a_badge_before_a_headline_is_neither_outlet_nor_author() -> None:
+    page = clean(f"عاجل | توقيف شبكة للمخدرات بطنجة\n{BODY}")
+    assert (page.title, page.outlet, page.author) == ("توقيف شبكة للمخدرات بطنجة", None, None)
+
+
+def test_a_row_of_short_cells_in_the_body_is_kept() -> None:
+    row = "طنجة | 12 موقوفا | 2024"
+    page = clean(f"عنوان الخبر\n{BODY}\n{row}")
+    assert page.paragraphs == [BODY, row]

@@ -27,6 +27,9 @@ _ARABIC = re.compile(r"[\u0621-\u064a]")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _DASH_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[–—|]\s*")
 _COLON_SPLIT = re.compile(r"\s*:\s*")
+# Separators of a navigation bar or breadcrumb trail ("الرئيسية | سياسة | مجتمع",
+# "الرئيسية » أخبار وطنية » أمن").
+_MENU_SPLIT = re.compile(r"\s*[|»«›‹•·>]\s*")
 _TRAILING_PUNCT = frozenset(".:،,؛;!؟?…-–—")  # and whitespace
 _SENTENCE_END = re.compile(r"[.!؟?…]$")
 _INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -35,6 +38,8 @@ _HAS_INDIC_DIGIT = re.compile("[٠-٩]")
 # Shapes of header lines, in words.
 TITLE_MAX_WORDS = 35
 NAME_MAX_WORDS = 4
+MENU_MIN_ITEMS = 3
+MENU_ITEM_MAX_WORDS = 3
 BODY_MIN_WORDS = 25
 
 
@@ -131,6 +136,27 @@ def is_furniture(line: str) -> bool:
     return any(p.search(key) for p in rules.patterns)
 
 
+def is_menu(line: str) -> bool:
+    """A navigation bar or breadcrumb trail of the page's header.
+
+    Known labels only ("الرئيسية | سياسة"); a trail of labels ending at the
+    headline ("الرئيسية » أمن » <headline>"); or several short items, the
+    section bar of an outlet no one listed. Two items with one of them a
+    phrase stay: "عاجل | <headline>" is a headline.
+    """
+    items = [item for item in _MENU_SPLIT.split(line) if item]
+    if len(items) < 2:
+        return False
+    labels = _rules().exact
+    leading_labels = all(line_key(item) in labels for item in items[:-1])
+    if leading_labels and (len(items) >= MENU_MIN_ITEMS or line_key(items[-1]) in labels):
+        return True
+    return len(items) >= MENU_MIN_ITEMS and all(
+        _word_count(item) <= MENU_ITEM_MAX_WORDS and not _SENTENCE_END.search(item)
+        for item in items
+    )
+
+
 def _is_meta_line(line: str) -> bool:
     """A page date line: a clock time, or several "/"-separated short fields."""
     if ":" in line and _CLOCK.search(line) and len(line.split()) <= 20:
@@ -218,6 +244,11 @@ class _Header:
 
     def _take_pair(self, left: str, right: str) -> bool:
         page = self.page
+        if line_key(left) in _rules().exact:  # "عاجل | <headline>": a badge, not an outlet
+            if page.title is None and _headline_shaped(right):
+                page.title = right
+                return True
+            return False
         if page.outlet is None and _is_date_text(right) and not _is_date_text(left):
             page.outlet = left  # "<outlet> – 5 يناير 2015"
             page.meta_lines.append(right)
@@ -266,7 +297,7 @@ def clean(raw: str, outlet_names: frozenset[str] = frozenset()) -> Page:
         if _is_meta_line(line):
             page.meta_lines.append(line)
             continue
-        if is_furniture(line) or key in seen:
+        if is_furniture(line) or key in seen or (in_header and is_menu(line)):
             continue
         seen.add(key)
         if in_header and header.take(line):
