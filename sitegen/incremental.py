@@ -522,6 +522,7 @@ def article_facts(article: Any) -> tuple:
         tuple(article.topics),
         article.outlet_ar,
         bool(article.title_ar),
+        article.draft,
     )
 
 
@@ -548,9 +549,11 @@ class LastBuild:
     docs: dict[str, list[dict]] = field(default_factory=dict)
     doc_positions: dict[str, dict[str, int]] = field(default_factory=dict)  # url -> index
     stale: set[str] = field(default_factory=set)
+    left_out: set[str] = field(default_factory=set)  # drafts the site leaves out
 
     def __post_init__(self) -> None:
         self.by_path = {article.path: article for article in self.site.articles}
+        self.left_out = set(self.site.left_out)
         self._seen(self.stats)
 
     def respell(self, respelling: Respelling) -> None:
@@ -558,6 +561,7 @@ class LastBuild:
         for article in self.site.articles:
             article.path = respelling.path(article.path)
         self.by_path = {article.path: article for article in self.site.articles}
+        self.left_out = {respelling.path(path) for path in self.left_out}
         self.stats = respelling.keys(self.stats)
         self.racy = {respelling.path(path) for path in self.racy}
 
@@ -577,6 +581,8 @@ class LastBuild:
             if self.stats[path] == stat and path not in self.racy:
                 continue
             article = article_of(path, stat)
+            if str(Path(path)) in self.left_out and article is not None and article.draft:
+                continue  # still a draft the site leaves out: the edit shows nowhere
             old = self.by_path.get(str(Path(path)))
             if old is None or article is None or article_facts(old) != article_facts(article):
                 return None
@@ -654,6 +660,7 @@ class Builder:
         templates_dir: Path | None = None,
         workers: int | None = None,
         search: bool = True,
+        drafts: bool = False,
     ) -> None:
         self.content_dir = Path(content_dir)
         self.out_dir = Path(out_dir).absolute()
@@ -663,6 +670,7 @@ class Builder:
         self.templates_dir = templates_dir
         self.workers = workers
         self.search = search
+        self.drafts = drafts
         self._cache: ContentCache | None = None
         self._registry_cache: tuple[str, Any] | None = None
         self._outlet_ids: dict[str, str] = {}  # outlet name -> id, for this registry
@@ -698,6 +706,7 @@ class Builder:
 
         templates_dir = Path(self.templates_dir or render.TEMPLATES_DIR)
         settings = load_settings(self.content_dir).with_base_url(self.base_url)
+        settings = settings.with_drafts(self.drafts)
         env = self._environment(settings, templates_dir)
         return templates_dir, settings, env, content_stats(self.content_dir)
 
@@ -1185,13 +1194,14 @@ def build_with_cache(
     templates_dir: Path | None = None,
     workers: int | None = None,
     search: bool = True,
+    drafts: bool = False,
 ):
     """`commands.build.build` with the cache: same result, same errors, less work."""
     from sitegen.commands.build import BuildResult, build_errors
 
     started = time.perf_counter()
     builder = Builder(
-        content_dir, out_dir, cache_dir, base_url, strict, templates_dir, workers, search
+        content_dir, out_dir, cache_dir, base_url, strict, templates_dir, workers, search, drafts
     )
     with build_errors():
         outcome = builder.build()

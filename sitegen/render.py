@@ -221,6 +221,10 @@ class Presenter:
     def num(self, value: int) -> Markup:
         return Markup(f"<bdi>{escape(i18n.format_number(value, self.locale))}</bdi>")
 
+    def option(self, flag: str) -> Markup:
+        """A command-line option in running text, left to right even in Arabic, unbroken."""
+        return Markup(f'<code dir="ltr">{escape(flag)}</code>')
+
     def date_text(self, value: PartialDate | None) -> str:
         return i18n.format_partial_date(value.iso, self.locale) if value else ""
 

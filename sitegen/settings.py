@@ -38,9 +38,14 @@ class Settings:
     home_country: str = "MA"
     event_window_days: int = 2
     feed_size: int = 50
+    # Publish articles marked `draft: true` too (`--drafts`: a preview, not the site).
+    drafts: bool = False
 
     def with_base_url(self, base_url: str | None) -> Settings:
         return self if not base_url else replace(self, base_url=normalize_base_url(base_url))
+
+    def with_drafts(self, drafts: bool) -> Settings:
+        return replace(self, drafts=drafts) if drafts != self.drafts else self
 
     @cached_property
     def base_path(self) -> str:

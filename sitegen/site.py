@@ -129,6 +129,7 @@ class Article:
     summary_ar: str
     summary_en: English | None
     body_ar: str
+    draft: bool = False  # an editor's `draft: true`: left out of the site unless asked for
     outlet: Outlet | None = field(default=None, repr=False)
     event: Event | None = field(default=None, repr=False)
 
@@ -284,6 +285,7 @@ class Site:
     outlets: dict[str, Outlet]
     years: list[tuple[int, list[Event]]]
     digest: str  # what any page but an article's own shows of the articles (`site_digest`)
+    left_out: tuple[str, ...] = ()  # content files of drafts the site leaves out
 
     def timeline_of(self, articles: list[Article]) -> tuple[list[Event], list[Article]]:
         """The events a list of articles belongs to (newest first), and its undated ones."""
@@ -440,6 +442,7 @@ def article_from(path: Path, meta: dict, body: str, digest: str) -> Article:
         summary_ar=summary_ar,
         summary_en=_english(meta, "summary_en", summary_ar),
         body_ar=body.strip(),
+        draft=meta.get("draft") is True,
         **values,
     )
 
@@ -492,6 +495,9 @@ def build_site(
     filled in; the incremental build keeps it with the registry, so a rebuild
     does not normalise outlet names (camel-tools) at all.
     """
+    drafts = [] if settings.drafts else [a for a in articles if a.draft]
+    if drafts:
+        articles = [a for a in articles if not a.draft]
     # Entities list their reports in time order; sorting once here, each list is
     # filled in that order instead of sorted again (72,000 sort keys at 10,000).
     chrono = sorted(articles, key=_by_date)
@@ -523,6 +529,7 @@ def build_site(
         outlets=outlets,
         years=sorted(years.items(), reverse=True),
         digest=site_digest(articles),
+        left_out=tuple(a.path for a in drafts),
     )
 
 

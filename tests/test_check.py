@@ -143,6 +143,7 @@ def test_impossible_dates(content_dir: Path, old: str, new: str, line: int, word
         ("    known: true", "    known: maybe", 16, "officials[0].known: expected true or false"),
         ("title_ar: حموشي في مدريد", "title_ar: [حموشي]", 4, "title_ar: expected text"),
         ("    name_ar: عبد اللطيف حموشي\n", "", 12, "'name_ar' is a required property"),
+        ("source: seeds/a.txt", "source: seeds/a.txt\ndraft: later", 4, "draft: expected true or"),
     ],
 )
 def test_wrong_types(content_dir: Path, old: str, new: str, line: int, words: str) -> None:

@@ -40,14 +40,19 @@ def _sitegen(*args: str) -> None:
 
 @pytest.fixture(scope="module")
 def built(vnu: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content (seeds ingested while it has no article), built once."""
+    """The real content (seeds ingested while it has no article), built once, with one
+    article a draft and drafts shown (the draft's note is checked too)."""
     folder = tmp_path_factory.mktemp("vnu")
     content = folder / "content"
     shutil.copytree(ROOT / "content", content)
     if not any((content / "articles").glob("*.md")):
         _sitegen("ingest", str(ROOT / "seeds"), "--content", str(content), "--today", "2026-01-01")
+    first = sorted((content / "articles").glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1))
     out = folder / "public"
-    _sitegen("build", "--content", str(content), "--out", str(out))
+    _sitegen("build", "--content", str(content), "--out", str(out), "--drafts")
+    assert list(out.glob("*/articles/*/index.html")), "no article page"
+    assert 'class="prov draft"' in (out / "en" / "articles" / first.stem / "index.html").read_text()
     return out
 
 

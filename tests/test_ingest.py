@@ -191,6 +191,7 @@ def test_reingest_keeps_each_kind_of_edit_and_updates_the_rest(site) -> None:
         meta["title_en"] = "Hammouchi in Madrid"
         meta["title_en_meta"] = {"by": "editor", "ar_sha": "0123456789ab"}
         meta["notes"] = "checked against the agency dispatch"
+        meta["draft"] = True
         return "نص صححه المحرر."
 
     _edit(path, edit)
@@ -219,6 +220,7 @@ def test_reingest_keeps_each_kind_of_edit_and_updates_the_rest(site) -> None:
     assert doc.meta["title_en"] == "Hammouchi in Madrid"
     assert doc.meta["title_en_meta"] == {"by": "editor", "ar_sha": "0123456789ab"}
     assert doc.meta["notes"] == "checked against the agency dispatch"
+    assert doc.meta["draft"] is True
     assert "kept edits" in format_report(report)
 
     # A further re-ingest still keeps the edits.

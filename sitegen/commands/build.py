@@ -46,6 +46,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=Path, default=None, help="templates folder")
     parser.add_argument("--jobs", type=int, default=None, help="render processes (default: cores)")
     parser.add_argument("--no-search", action="store_true", help="skip the search index")
+    parser.add_argument(
+        "--drafts", action="store_true", help="include articles marked draft: true (a preview)"
+    )
     # --- incremental builds (sitegen.incremental) ---
     parser.add_argument(
         "--cache", type=Path, default=Path(".sitegen-cache"), help="build cache folder"
@@ -67,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.jobs,
             search=not args.no_search,
             cache_dir=None if args.no_cache else args.cache,
+            drafts=args.drafts,
         )
     except BuildError as exc:
         print(f"sitegen build: failed: {exc}", file=sys.stderr)
@@ -100,6 +104,7 @@ def build(
     workers: int | None = None,
     search: bool = True,
     cache_dir: Path | None = None,
+    drafts: bool = False,
 ) -> BuildResult:
     """Validate, load, render and publish; swap the result into `out_dir`."""
     if problem := missing_content(content_dir):
@@ -107,7 +112,7 @@ def build(
     if cache_dir is not None:  # incremental: only what changed (sitegen.incremental)
         from sitegen.incremental import build_with_cache
 
-        args = (base_url, strict, templates_dir, workers, search)
+        args = (base_url, strict, templates_dir, workers, search, drafts)
         return build_with_cache(content_dir, out_dir, cache_dir, *args)
     from sitegen import render
     from sitegen.publish import publish_search, start_extras
@@ -117,7 +122,7 @@ def build(
     started = time.perf_counter()
     templates_dir = Path(templates_dir or render.TEMPLATES_DIR)
     with build_errors(), paused_gc():
-        settings = load_settings(content_dir).with_base_url(base_url)
+        settings = load_settings(content_dir).with_base_url(base_url).with_drafts(drafts)
         warnings = _validate(content_dir, strict)
         site = load_site(content_dir, settings)
         renderer = render.Renderer(site, templates_dir)

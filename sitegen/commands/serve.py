@@ -33,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default="/", help="site path (default: /)")
     parser.add_argument("--jobs", type=int, default=None, help="render processes (default: cores)")
     parser.add_argument("--no-search", action="store_true", help="skip the search index")
+    parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         templates_dir=args.templates,
         workers=args.jobs,
         search=not args.no_search,
+        drafts=args.drafts,
     )
     # A terminated server stops like an interrupted one: the build cache is written.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

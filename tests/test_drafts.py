@@ -1,0 +1,153 @@
+"""Drafts: an article marked `draft: true` stays off the site until built with --drafts.
+
+Left out means everywhere a reader or a machine could find it: its pages, every
+list, the feeds, the sitemap, the search records, dossier.json, and the pages of
+people only it names.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from sitegen.commands.build import build
+from sitegen.incremental import Builder
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
+DRAFT = "2022-06-morocco-us-partnership"  # the only article naming Avril Haines
+TITLE_EN = "A Moroccan–American security partnership against terrorism"
+NOTE = "Draft: not published"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    _set_draft(target, "true")
+    return target
+
+
+def _set_draft(content: Path, value: str | None) -> None:
+    path = content / "articles" / f"{DRAFT}.md"
+    lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line[:6] != "draft:"]
+    if value is not None:
+        lines.insert(2, f"draft: {value}")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _mentions(root: Path, *needles: str) -> list[str]:
+    return [
+        name
+        for name, data in _files(root).items()
+        if any(needle.encode() in data for needle in needles)
+    ]
+
+
+def test_a_draft_is_nowhere_on_the_site(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build(content, out, search=False, workers=1)
+    assert not (out / "en" / "articles" / DRAFT).exists()
+    assert not (out / "en" / "officials" / "avril-haines").exists()
+    assert _mentions(out, DRAFT, TITLE_EN, "avril-haines", "Avril Haines") == []
+    assert (out / "en" / "articles" / "hammouchi-spain-after-us" / "index.html").is_file()
+
+
+def test_drafts_are_shown_marked_and_not_indexed_when_asked_for(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "public"
+    build(content, out, search=False, workers=1, drafts=True)
+    for lang in ("ar", "en"):
+        page = (out / lang / "articles" / DRAFT / "index.html").read_text(encoding="utf-8")
+        assert 'class="prov draft"' in page and '<meta name="robots" content="noindex">' in page
+    assert NOTE in (out / "en" / "articles" / DRAFT / "index.html").read_text(encoding="utf-8")
+    assert (out / "en" / "officials" / "avril-haines" / "index.html").is_file()
+    published = (out / "en" / "articles" / "hammouchi-spain-after-us" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "noindex" not in published and 'class="prov draft"' not in published
+    assert DRAFT in (out / "data" / "dossier.json").read_text(encoding="utf-8")
+
+
+def test_the_search_records_leave_a_draft_out(content: Path) -> None:
+    from sitegen import render
+    from sitegen.publish import search_documents
+    from sitegen.settings import load_settings
+    from sitegen.site import load_site
+
+    for drafts in (False, True):
+        site = load_site(content, load_settings(content).with_drafts(drafts))
+        urls = [doc["url"] for doc in search_documents(render.Renderer(site, render.TEMPLATES_DIR))]
+        assert any(DRAFT in url for url in urls) is drafts
+        assert any("avril-haines" in url for url in urls) is drafts
+
+
+@pytest.mark.parametrize("long_lived", [False, True], ids=["command line", "serve"])
+def test_marking_and_unmarking_a_draft_equals_a_clean_build(
+    content: Path, tmp_path: Path, long_lived: bool
+) -> None:
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    kept = Builder(content, out, cache, search=False, workers=1)
+
+    def rebuild():
+        builder = kept if long_lived else Builder(content, out, cache, search=False, workers=1)
+        return builder.build()
+
+    rebuild()
+    for value in ("false", "true", None, "true"):
+        _set_draft(content, value)
+        rebuild()
+        clean = tmp_path / f"clean-{value}"
+        build(content, clean, search=False, workers=1)
+        assert _files(out) == _files(clean), value
+
+
+def test_editing_a_draft_left_out_renders_nothing(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In serve, such an edit does not even link the site model again."""
+    builder = Builder(content, tmp_path / "public", tmp_path / "cache", search=False, workers=1)
+    builder.build()
+    models = []
+    full_model = Builder._model
+    monkeypatch.setattr(Builder, "_model", lambda *a: models.append(1) or full_model(*a))
+    path = content / "articles" / f"{DRAFT}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA paragraph still in draft.\n")
+    outcome = builder.build()
+    assert (outcome.pages, outcome.removed, models) == (0, 0, [])
+    assert _mentions(tmp_path / "public", "still in draft") == []
+
+
+def test_build_and_serve_take_drafts_from_the_command_line(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    args = ["build", "--content", str(content), "--out", str(out), "--no-search", "--no-cache"]
+    assert main(args) == 0 and not (out / "en" / "articles" / DRAFT).exists()
+    assert main([*args, "--drafts"]) == 0 and (out / "en" / "articles" / DRAFT).is_dir()
+
+    from sitegen.commands import serve as serve_command
+
+    seen = {}
+    monkeypatch.setattr("sitegen.serve.serve", lambda builder, *rest: seen.update(b=builder))
+    serve_command.run(serve_command_args(content, out, tmp_path, "--drafts"))
+    assert seen["b"].drafts is True
+
+
+def serve_command_args(content: Path, out: Path, tmp_path: Path, *flags: str):
+    import argparse
+
+    from sitegen.commands import serve as serve_command
+
+    parser = argparse.ArgumentParser()
+    serve_command.configure(parser)
+    return parser.parse_args(
+        ["--content", str(content), "--out", str(out), "--cache", str(tmp_path / "c"), *flags]
+    )
