@@ -452,6 +452,7 @@ class Manifest:
     warnings: list[str] = field(default_factory=list)
     model: str | None = None  # the stamp of the model stored with this output (model_store)
     content: str | None = None  # the content folder's spelling in `stats` and `warnings`
+    drafts: int = 0  # articles marked draft that the site leaves out
 
     @classmethod
     def load(cls, cache_dir: Path, out_dir: Path, content_dir: Path | None = None) -> Manifest:
@@ -506,6 +507,7 @@ class Outcome:
     clean: bool
     extras: bool
     search: bool
+    drafts: int = 0  # left out of the site
 
 
 # Article fields that shape the site model (events, entity pages, their order
@@ -714,7 +716,8 @@ class Builder:
         templates_dir, settings, env, stats = self._inputs()
         manifest = Manifest.load(self.cache_dir, self.out_dir, self.content_dir)
         if manifest.matches(self.out_dir, env) and _same_stats(manifest.stats, stats):
-            return Outcome(0, len(manifest.pages), 0, manifest.warnings, False, False, False)
+            unchanged = (0, len(manifest.pages), 0, manifest.warnings, False, False, False)
+            return Outcome(*unchanged, manifest.drafts)
         if self._last is None and self._cache is None:
             outcome = self._from_stored_model(templates_dir, env, manifest, stats)
             if outcome is not None:
@@ -920,6 +923,7 @@ class Builder:
         new.extras = _extras_digest(site, jobs, base)
         new.search = {lang: records_digest(d) for lang, d in docs.items()}
         new.model = self._model_stamp
+        new.drafts = len(site.left_out)
         if manifest.matches(self.out_dir, env):
             return self._update(renderer, jobs, docs, manifest, new)
         return self._clean(renderer, jobs, docs, new)
@@ -984,7 +988,7 @@ class Builder:
                     index.write(tmp)
         new.out_id = folder_id(self.out_dir)
         new.save()
-        return Outcome(len(jobs), len(jobs), 0, new.warnings, True, True, bool(docs))
+        return Outcome(len(jobs), len(jobs), 0, new.warnings, True, True, bool(docs), new.drafts)
 
     def _update(self, renderer, jobs, docs, old: Manifest, new: Manifest) -> Outcome:
         """Render what changed into a staging folder, then move it into the output."""
@@ -1036,10 +1040,16 @@ class Builder:
         new.save()
         if deferred:
             self._finish_extras_later(wait, extras_dir, done)
-        outcome = Outcome(
-            len(todo), len(jobs), len(gone), new.warnings, False, bool(extras), bool(search)
+        return Outcome(
+            len(todo),
+            len(jobs),
+            len(gone),
+            new.warnings,
+            False,
+            bool(extras),
+            bool(search),
+            new.drafts,
         )
-        return outcome
 
     def _folder_beside_output(self, kind: str) -> Path:
         """A new hidden folder on the output's file system, so its files move in by rename."""
@@ -1206,4 +1216,6 @@ def build_with_cache(
     with build_errors():
         outcome = builder.build()
     seconds = time.perf_counter() - started
-    return BuildResult(Path(out_dir), outcome.total, seconds, outcome.warnings, outcome.pages)
+    return BuildResult(
+        Path(out_dir), outcome.total, seconds, outcome.warnings, outcome.pages, outcome.drafts
+    )

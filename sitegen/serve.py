@@ -133,7 +133,7 @@ class Rebuilder:
         self._saver: threading.Timer | None = None
 
     def __call__(self) -> bool:
-        from sitegen.commands.build import BuildError, build_errors
+        from sitegen.commands.build import BuildError, build_errors, drafts_left_out
 
         started = time.perf_counter()
         try:  # content, template or publishing error: keep serving, say where
@@ -145,7 +145,7 @@ class Rebuilder:
         seconds = time.perf_counter() - started
         print(
             f"serve: rebuilt in {seconds:.2f} s: {outcome.pages} of {outcome.total} pages "
-            f"rendered, {outcome.removed} removed",
+            f"rendered, {outcome.removed} removed{drafts_left_out(outcome.drafts)}",
             file=self.log,
             flush=True,
         )

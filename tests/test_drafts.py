@@ -151,3 +151,26 @@ def serve_command_args(content: Path, out: Path, tmp_path: Path, *flags: str):
     return parser.parse_args(
         ["--content", str(content), "--out", str(out), "--cache", str(tmp_path / "c"), *flags]
     )
+
+
+def test_a_build_says_how_many_drafts_it_left_out(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "public"), "--no-search"]
+    args += ["--cache", str(tmp_path / "cache")]
+    said = []
+    for extra in ([], [], ["--no-cache"], ["--drafts"]):  # full, unchanged, clean, shown
+        assert main([*args, *extra]) == 0
+        said.append("1 draft left out (--drafts shows it)" in capsys.readouterr().out)
+    assert said == [True, True, True, False]
+
+
+def test_serve_says_how_many_drafts_it_left_out(content: Path, tmp_path: Path) -> None:
+    import io
+
+    from sitegen.serve import Rebuilder, State
+
+    log = io.StringIO()
+    builder = Builder(content, tmp_path / "public", tmp_path / "cache", search=False, workers=1)
+    Rebuilder(builder, State(), log)()
+    assert "0 removed; 1 draft left out" in log.getvalue()

@@ -36,6 +36,7 @@ class BuildResult:
     seconds: float
     warnings: list[str]
     rendered: int | None = None  # pages rendered by an incremental build
+    drafts: int = 0  # articles marked draft that the site leaves out
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -78,8 +79,20 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print_warnings(result.warnings)
     rendered = "" if result.rendered is None else f" ({result.rendered} rendered)"
-    print(f"built {result.pages} pages{rendered} into {result.out_dir} in {result.seconds:.2f} s")
+    print(
+        f"built {result.pages} pages{rendered} into {result.out_dir} in {result.seconds:.2f} s"
+        + drafts_left_out(result.drafts)
+    )
     return 0
+
+
+def drafts_left_out(count: int) -> str:
+    """What a build says of the drafts it left out, if any."""
+    if not count:
+        return ""
+    if count == 1:
+        return "; 1 draft left out (--drafts shows it)"
+    return f"; {count} drafts left out (--drafts shows them)"
 
 
 # A dossier being built up can have thousands of warnings (English not written
@@ -136,7 +149,8 @@ def build(
                 extras()
             if search:
                 publish_search(renderer, tmp)
-    return BuildResult(Path(out_dir), pages, time.perf_counter() - started, warnings)
+    seconds = time.perf_counter() - started
+    return BuildResult(Path(out_dir), pages, seconds, warnings, drafts=len(site.left_out))
 
 
 @contextmanager
