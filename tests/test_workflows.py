@@ -191,6 +191,7 @@ def test_deploy_tests_builds_for_pages_and_keeps_previews() -> None:
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert "bash .ci/run" in runs(build)
     assert 'sitegen build --base-url "$PAGES_URL" --out public' in runs(build)
+    assert "--drafts" not in runs(build)  # production never publishes drafts
     assert "apt-get install" in runs(build) and " chromium " in runs(build)
     assert step_using(build, "actions/setup-node")["with"]["cache"] == "npm"
     assert step_using(build, "astral-sh/setup-uv")["with"]["enable-cache"] is True
@@ -215,7 +216,11 @@ def test_preview_builds_at_its_own_url_and_guards_forks() -> None:
     )
     jobs = workflow["jobs"]
     build = jobs["build"]
-    assert 'sitegen build --base-url "$PREVIEW_URL" --out public' in runs(build)
+    assert 'sitegen build --base-url "$PREVIEW_URL" --out public --drafts' in runs(build)
+    # The diff is of the site as it would be published: both sides without drafts.
+    published = 'sitegen build --base-url "$PREVIEW_URL" --out "$RUNNER_TEMP/published"\n'
+    assert published in runs(build) and runs(build).count("--drafts") == 1
+    assert 'sitegen diff "$RUNNER_TEMP/base-public" "$RUNNER_TEMP/published"' in runs(build)
     assert "bash .ci/run" in runs(build)
     order = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in build["steps"]]
     upload = order.index("actions/upload-artifact")
