@@ -290,7 +290,8 @@ class Presenter:
         return Markup(html + str(self.untranslated_mark) if shown.untranslated else html)
 
     def title_inline(self, article: Article) -> Markup:
-        """An article's title for lists: its language, and whether a machine made it."""
+        """An article's title for lists: its language, whether a machine made it, and
+        whether it is a draft (shown only by a build with --drafts)."""
         key = ("title_inline", article.slug)
         if key not in self._memo:
             shown = self.title(article)
@@ -301,6 +302,9 @@ class Presenter:
             if shown.derived:
                 mark = self.message("(no headline)")
                 html += f' <span class="derived">{mark}</span>'
+            if article.draft:
+                mark = self.message("draft")
+                html += f' <span class="draft-mark">{mark}</span>'
             self._memo[key] = Markup(html)
         return self._memo[key]
 

@@ -74,6 +74,10 @@ def test_drafts_are_shown_marked_and_not_indexed_when_asked_for(
     )
     assert "noindex" not in published and 'class="prov draft"' not in published
     assert DRAFT in (out / "data" / "dossier.json").read_text(encoding="utf-8")
+    timeline = (out / "ar" / "timeline" / "index.html").read_text(encoding="utf-8")
+    entry = timeline[timeline.index(f"/ar/articles/{DRAFT}/") :].split("</li>")[0]
+    assert '<span class="draft-mark">مسودة</span>' in entry
+    assert timeline.count('class="draft-mark"') == 1  # the draft's entry only
 
 
 def test_the_search_records_leave_a_draft_out(content: Path) -> None:
@@ -89,23 +93,27 @@ def test_the_search_records_leave_a_draft_out(content: Path) -> None:
         assert any("avril-haines" in url for url in urls) is drafts
 
 
+@pytest.mark.parametrize("drafts", [False, True], ids=["left out", "shown"])
 @pytest.mark.parametrize("long_lived", [False, True], ids=["command line", "serve"])
 def test_marking_and_unmarking_a_draft_equals_a_clean_build(
-    content: Path, tmp_path: Path, long_lived: bool
+    content: Path, tmp_path: Path, long_lived: bool, drafts: bool
 ) -> None:
     out, cache = tmp_path / "public", tmp_path / "cache"
-    kept = Builder(content, out, cache, search=False, workers=1)
+
+    def builder() -> Builder:
+        return Builder(content, out, cache, search=False, workers=1, drafts=drafts)
+
+    kept = builder()
 
     def rebuild():
-        builder = kept if long_lived else Builder(content, out, cache, search=False, workers=1)
-        return builder.build()
+        return (kept if long_lived else builder()).build()
 
     rebuild()
     for value in ("false", "true", None, "true"):
         _set_draft(content, value)
         rebuild()
         clean = tmp_path / f"clean-{value}"
-        build(content, clean, search=False, workers=1)
+        build(content, clean, search=False, workers=1, drafts=drafts)
         assert _files(out) == _files(clean), value
 
 
