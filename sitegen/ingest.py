@@ -47,6 +47,9 @@ class Report:
     created: list[Path] = field(default_factory=list)
     updated: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    # Of the unchanged, those rewritten only for their `ingest:` stamp (a new
+    # extractor, or a raw file whose edit changes no fact).
+    restamped: list[Path] = field(default_factory=list)
     kept: dict[Path, list[str]] = field(default_factory=dict)
     unknown: dict[str, UnknownOfficial] = field(default_factory=dict)
     vanished: list[tuple[Path, str]] = field(default_factory=list)
@@ -186,17 +189,28 @@ class _Job:
         else:
             path = existing.path
             merged = content.merge_article(existing.doc, facts, bookkeeping)
-        frontmatter.write(path, merged.meta, merged.body)
         if existing is None:
+            frontmatter.write(path, merged.meta, merged.body)
             report.created.append(path)
         else:
-            changed = _visible(merged.meta, merged.body) != _visible(
-                existing.doc.meta, existing.doc.body
-            )
-            (report.updated if changed else report.unchanged).append(path)
+            self._rewrite(path, existing.doc, merged, report)
         if merged.kept:
             report.kept[path] = merged.kept
         _collect_unknown(merged.meta, report)
+
+    @staticmethod
+    def _rewrite(path: Path, old: Document, merged: Any, report: Report) -> None:
+        """Write a re-extracted article only if it differs: an identical file keeps its
+        mtime, so an incremental build does not even read it again."""
+        if _visible(merged.meta, merged.body) != _visible(old.meta, old.body):
+            report.updated.append(path)
+        elif merged.meta.get(content.INGEST_KEY) != old.meta.get(content.INGEST_KEY):
+            report.unchanged.append(path)
+            report.restamped.append(path)
+        else:
+            report.unchanged.append(path)
+            return
+        frontmatter.write(path, merged.meta, merged.body)
 
     def _country_name(self, iso: str) -> str:
         try:
@@ -345,6 +359,13 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _restamped(report: Report) -> str:
+    if not report.restamped:
+        return ""
+    files = _count(len(report.restamped), "file")
+    return f" ({files} re-stamped only: the same facts from a new extractor or raw text)"
+
+
 def format_report(report: Report) -> str:
     """The end-of-run summary editors read."""
     new, updated = len(report.created), len(report.updated)
@@ -357,7 +378,7 @@ def format_report(report: Report) -> str:
     ]
     lines = [
         f"ingest: {_count(new + updated, 'article')} written ({new} new, {updated} updated), "
-        f"{len(report.unchanged)} unchanged; " + "; ".join(counts)
+        f"{len(report.unchanged)} unchanged{_restamped(report)}; " + "; ".join(counts)
     ]
     for path, fields in sorted(report.kept.items()):
         lines.append(f"  kept edits: {path}: {', '.join(fields)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -165,11 +166,19 @@ def test_unchanged_source_is_not_extracted_again(site) -> None:
     assert extractor.calls == 1
     assert report.unchanged == [path] and not report.updated
     assert path.read_bytes() == before
-    # A new extractor (code, data or registry) re-extracts; identical output is unchanged.
+    # A new extractor (code, data or registry) re-extracts; identical output is unchanged,
+    # and the file only gets the new stamp, which the summary says.
     report = run(fingerprint="fp2")
-    assert extractor.calls == 2 and report.unchanged == [path]
-    run(fingerprint="fp2", force=True)
-    assert extractor.calls == 3
+    assert extractor.calls == 2 and report.unchanged == [path] and report.restamped == [path]
+    assert frontmatter.read(path).meta["ingest"]["extractor"] == "fp2"
+    assert "1 unchanged (1 file re-stamped only" in format_report(report)
+    # Forced with the same extractor: nothing to change, the file is not even rewritten.
+    stamp = path.stat().st_mtime_ns - 10**9
+    os.utime(path, ns=(stamp, stamp))
+    report = run(fingerprint="fp2", force=True)
+    assert extractor.calls == 3 and report.unchanged == [path] and not report.restamped
+    assert path.stat().st_mtime_ns == stamp
+    assert "re-stamped" not in format_report(report)
 
 
 def _edit(path: Path, change) -> None:
