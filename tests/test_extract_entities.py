@@ -215,6 +215,36 @@ def test_family_name_with_article_closes_a_name_after_a_title(registry) -> None:
     assert official["country"] == "PT" and official["known"] is False
 
 
+def test_a_family_name_with_article_before_a_comma_closes_a_name_after_a_title(registry) -> None:
+    text = (
+        "عنوان\nاستقبل المسؤول المغربي بالرباط السيدة سلمى الكبير، رئيسة جهاز "
+        "الاستخبارات البرتغالية، على رأس وفد أمني رفيع."
+    )
+    assert _by_name(_facts(registry, text))["سلمى الكبير"]["country"] == "PT"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "واستقبل بالرباط السيد ماركو فان دايك، مدير الشرطة البرتغالية، لبحث الإرهاب.",
+            "ماركو فان دايك",
+        ),
+        (
+            "وقال وزير الداخلية البرتغالي خوسيه دي سوزا إن التعاون مستمر في مكافحة الإرهاب.",
+            "خوسيه دي سوزا",
+        ),
+    ],
+)
+def test_a_particle_inside_a_european_name_keeps_it_whole(registry, sentence, name) -> None:
+    assert name in _by_name(_facts(registry, f"عنوان\n{sentence}"))
+
+
+def test_a_particle_that_is_also_a_word_does_not_make_a_name(registry) -> None:
+    text = "عنوان\nوإذا حضر السيد أحمد فإن الاتفاق سيوقع في الرباط خلال الأسبوع المقبل."
+    assert _by_name(_facts(registry, text)) == {}
+
+
 def test_publication_date_from_an_outlet_date_line(registry) -> None:
     text = (
         "عنوان الخبر\nجريدة الشمال – 5 يناير 2015\n"

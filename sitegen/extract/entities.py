@@ -87,6 +87,7 @@ class Vocabulary:
     titles: frozenset[str]
     role_heads: frozenset[str]
     connectors: frozenset[str]
+    particles: frozenset[str]
     complements: frozenset[str]
     relatives: frozenset[str]
     stopwords: frozenset[str]
@@ -106,6 +107,7 @@ def vocabulary() -> Vocabulary:
         titles=_norm_words(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
         connectors=_norm_words(data["name_connectors"]),
+        particles=frozenset(normalize(word) for word in data["name_particles"]),
         complements=_norm_words(data["title_complements"]),
         relatives=_norm_words(data["relative_words"]),
         stopwords=_norm_words(data["stopwords"]),
@@ -258,14 +260,18 @@ def _name_span(
             break
         if token.text.isascii() != latin:
             break  # a name is written in one script: "Esperanza Llamazares مستويات" ends
+        if names and token.norm in v.particles and _plain_name_word(tokens, end + 1, covered):
+            end += 1  # "فان" of "لوكاس فان دايك"
+            continue
         if _kind(token.norm):  # a stopword, role head or title
             break
         connector = _word(token) in v.connectors
         definite = token.norm.startswith("ال") and not connector
         after_connector = end > start and _word(tokens[end - 1]) in v.connectors
         if definite and not after_connector:
-            if nisba and names and token.norm.endswith("ي"):
-                return end + 1  # "السيد أنطونيو الشمري": a family name ends the name
+            if nisba and names and (token.norm.endswith("ي") or _ends_phrase(tokens, end + 1)):
+                # "السيد أنطونيو الشمري", "السيد عمر الكبير،": a family name ends the name
+                return end + 1
             break
         if len(token.norm) < 2:
             break
@@ -273,6 +279,19 @@ def _name_span(
             names += 1
         end += 1
     return end if names >= _MIN_NAME else None
+
+
+def _plain_name_word(tokens: list[Token], i: int, covered: set[int]) -> bool:
+    """A word that can only be part of a name: no stopword, title, article or number."""
+    if i >= len(tokens) or i in covered or _is_stop(tokens[i]):
+        return False
+    norm = tokens[i].norm
+    return len(norm) >= 2 and not norm.isdigit() and not norm.startswith("ال") and not _kind(norm)
+
+
+def _ends_phrase(tokens: list[Token], i: int) -> bool:
+    """Punctuation, or the end of the text, at `i`."""
+    return i >= len(tokens) or _is_stop(tokens[i])
 
 
 def _followed_by_boundary(tokens: list[Token], end: int) -> bool:
