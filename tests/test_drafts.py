@@ -145,11 +145,11 @@ def test_build_and_serve_take_drafts_from_the_command_line(
 
     seen = {}
     monkeypatch.setattr("sitegen.serve.serve", lambda builder, *rest: seen.update(b=builder))
-    serve_command.run(serve_command_args(content, out, tmp_path, "--drafts"))
+    serve_command.run(_serve_args(content, out, tmp_path, "--drafts"))
     assert seen["b"].drafts is True
 
 
-def serve_command_args(content: Path, out: Path, tmp_path: Path, *flags: str):
+def _serve_args(content: Path, out: Path, tmp_path: Path, *flags: str):
     import argparse
 
     from sitegen.commands import serve as serve_command
