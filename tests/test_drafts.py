@@ -145,6 +145,7 @@ def test_build_and_serve_take_drafts_from_the_command_line(
 
     seen = {}
     monkeypatch.setattr("sitegen.serve.serve", lambda builder, *rest: seen.update(b=builder))
+    monkeypatch.setattr("signal.signal", lambda *args: None)  # run() would take SIGTERM over
     serve_command.run(_serve_args(content, out, tmp_path, "--drafts"))
     assert seen["b"].drafts is True
 
