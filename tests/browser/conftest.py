@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -109,11 +110,31 @@ def sharded_site(content: Path) -> Iterator[Site]:
     yield from _serve(out)
 
 
+@pytest.fixture(scope="session")
+def drafts_site(content: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The content with its first article a draft, built with --drafts, served."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("drafts")
+    drafted = folder / "content"
+    shutil.copytree(content, drafted)
+    first = sorted((drafted / "articles").glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1))
+    out = folder / "public"
+    build = ("build", "--content", str(drafted), "--out", str(out), "--base-url", BASE_PATH)
+    sitegen(*build, "--drafts")
+    yield from _serve(out)
+
+
+# The origins of the sites served here: the only hosts a page may load from.
+_SERVED_ORIGINS: set[str] = set()
+
+
 def _serve(folder: Path) -> Iterator[Site]:
     handler = functools.partial(_Handler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    _SERVED_ORIGINS.add(f"http://127.0.0.1:{server.server_port}/")
     try:
         yield Site(folder, f"http://127.0.0.1:{server.server_port}{BASE_PATH}")
     finally:
@@ -138,11 +159,10 @@ def screenshots() -> Path:
 @pytest.fixture(autouse=True)
 def only_local_requests(page: Page, site: Site) -> Iterator[None]:
     """Every page loads from the site alone: no font, script or image from another host."""
-    origin = site.url[: -len(BASE_PATH) + 1]
     foreign: list[str] = []
 
     def check(request: Request) -> None:
-        if not request.url.startswith((origin, "data:", "blob:", "about:")):
+        if not request.url.startswith((*_SERVED_ORIGINS, "data:", "blob:", "about:")):
             foreign.append(request.url)
 
     page.on("request", check)
