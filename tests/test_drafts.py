@@ -7,7 +7,6 @@ people only it names.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,18 +15,16 @@ from sitegen.cli import main
 from sitegen.commands.build import build
 from sitegen.incremental import Builder
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content"
 DRAFT = "2022-06-morocco-us-partnership"  # the only article naming Avril Haines
 TITLE_EN = "A Moroccan–American security partnership against terrorism"
 NOTE = "Draft: not published"
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE, target)
-    _set_draft(target, "true")
-    return target
+def content(content: Path) -> Path:
+    """The shared copy of the fixture content (tests/conftest.py), one article a draft."""
+    _set_draft(content, "true")
+    return content
 
 
 def _set_draft(content: Path, value: str | None) -> None:
@@ -118,18 +115,16 @@ def test_marking_and_unmarking_a_draft_equals_a_clean_build(
 
 
 def test_editing_a_draft_left_out_renders_nothing(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    content: Path, tmp_path: Path, full_builds: list[int]
 ) -> None:
     """In serve, such an edit does not even link the site model again."""
     builder = Builder(content, tmp_path / "public", tmp_path / "cache", search=False, workers=1)
     builder.build()
-    models = []
-    full_model = Builder._model
-    monkeypatch.setattr(Builder, "_model", lambda *a: models.append(1) or full_model(*a))
+    full_builds.clear()
     path = content / "articles" / f"{DRAFT}.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nA paragraph still in draft.\n")
     outcome = builder.build()
-    assert (outcome.pages, outcome.removed, models) == (0, 0, [])
+    assert (outcome.pages, outcome.removed, full_builds) == (0, 0, [])
     assert _mentions(tmp_path / "public", "still in draft") == []
 
 
