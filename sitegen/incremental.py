@@ -551,11 +551,9 @@ class LastBuild:
     docs: dict[str, list[dict]] = field(default_factory=dict)
     doc_positions: dict[str, dict[str, int]] = field(default_factory=dict)  # url -> index
     stale: set[str] = field(default_factory=set)
-    left_out: set[str] = field(default_factory=set)  # drafts the site leaves out
 
     def __post_init__(self) -> None:
         self.by_path = {article.path: article for article in self.site.articles}
-        self.left_out = set(self.site.left_out)
         self._seen(self.stats)
 
     def respell(self, respelling: Respelling) -> None:
@@ -563,7 +561,7 @@ class LastBuild:
         for article in self.site.articles:
             article.path = respelling.path(article.path)
         self.by_path = {article.path: article for article in self.site.articles}
-        self.left_out = {respelling.path(path) for path in self.left_out}
+        self.site.left_out = tuple(respelling.path(path) for path in self.site.left_out)
         self.stats = respelling.keys(self.stats)
         self.racy = {respelling.path(path) for path in self.racy}
 
@@ -583,7 +581,7 @@ class LastBuild:
             if self.stats[path] == stat and path not in self.racy:
                 continue
             article = article_of(path, stat)
-            if str(Path(path)) in self.left_out and article is not None and article.draft:
+            if str(Path(path)) in self.site.left_out and article is not None and article.draft:
                 continue  # still a draft the site leaves out: the edit shows nowhere
             old = self.by_path.get(str(Path(path)))
             if old is None or article is None or article_facts(old) != article_facts(article):

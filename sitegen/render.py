@@ -174,6 +174,8 @@ class Presenter:
                 escape(lang), escape(self._("not yet translated"))
             )
         )
+        draft = escape(self._("draft"))  # beside each link to a draft (a --drafts build)
+        self.draft_mark = Markup(f' <span class="draft-mark">{draft}</span>')
 
     # links
     def route(self, obj: Any) -> str:
@@ -303,8 +305,7 @@ class Presenter:
                 mark = self.message("(no headline)")
                 html += f' <span class="derived">{mark}</span>'
             if article.draft:
-                mark = self.message("draft")
-                html += f' <span class="draft-mark">{mark}</span>'
+                html += str(self.draft_mark)
             self._memo[key] = Markup(html)
         return self._memo[key]
 
