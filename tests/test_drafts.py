@@ -14,6 +14,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.commands.build import build
 from sitegen.incremental import Builder
+from tests.test_incremental import _tree
 
 DRAFT = "2022-06-morocco-us-partnership"  # the only article naming Avril Haines
 TITLE_EN = "A Moroccan–American security partnership against terrorism"
@@ -35,15 +36,11 @@ def _set_draft(content: Path, value: str | None) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
 def _mentions(root: Path, *needles: str) -> list[str]:
     return [
         name
-        for name, data in _files(root).items()
-        if any(needle.encode() in data for needle in needles)
+        for name, data in _tree(root).items()
+        if data is not None and any(needle.encode() in data for needle in needles)
     ]
 
 
@@ -111,7 +108,7 @@ def test_marking_and_unmarking_a_draft_equals_a_clean_build(
         rebuild()
         clean = tmp_path / f"clean-{value}"
         build(content, clean, search=False, workers=1, drafts=drafts)
-        assert _files(out) == _files(clean), value
+        assert _tree(out) == _tree(clean), value
 
 
 def test_editing_a_draft_left_out_renders_nothing(
