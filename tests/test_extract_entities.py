@@ -253,3 +253,62 @@ def test_publication_date_from_an_outlet_date_line(registry) -> None:
     facts = _facts(registry, text)
     assert facts["published"] == "2015-01-05"
     assert facts["event_date"] == "2015-01-05"  # "اليوم" in the lead, against the publication
+
+
+@pytest.mark.parametrize(
+    ("headline", "iso"),
+    [
+        ("مباحثات أمنية مغربية باكستانية حول الإرهاب", "PK"),  # باكستان + ي
+        ("تعاون أمني مع الشرطة النيجرية", "NE"),  # النيجر: the article dropped
+        ("زيارة وفد أمني كندي إلى الرباط", "CA"),  # كندا: the final alif dropped
+        ("لقاء مع المسؤولين الإيطاليين حول الإرهاب", "IT"),  # إيطاليا: plural of يا → ي
+    ],
+)
+def test_a_country_adjective_is_formed_from_its_cldr_name(registry, headline, iso) -> None:
+    # The registry lists no adjective for these countries: only PT's and MA's.
+    assert iso in _facts(registry, f"{headline}\nخبر عن التعاون الأمني بين البلدين.")["countries"]
+
+
+def test_a_registry_blocks_a_formed_adjective(tmp_path: Path) -> None:
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "countries.yaml").write_text(
+        "CA: {not_names_ar: [كندي]}\n", encoding="utf-8"
+    )
+    blocked = load_registry(tmp_path)
+    text = "زيارة وفد أمني كندي إلى الرباط\nخبر عن التعاون الأمني بين البلدين."
+    assert "CA" not in _facts(blocked, text)["countries"]
+
+
+def test_a_word_after_a_title_is_a_name_not_a_comparison(registry) -> None:
+    # "كلاوس" reads as ك + "لاوس" (like Laos); no title is followed by a comparison.
+    text = (
+        "عنوان\nاستقبل المسؤول المغربي بالرباط السيد كلاوس لوبيز، مدير الشرطة البرتغالية، "
+        "على رأس وفد أمني رفيع لبحث الإرهاب."
+    )
+    facts = _facts(registry, text)
+    assert "كلاوس لوبيز" in _by_name(facts)
+    assert "LA" not in facts["countries"]
+
+
+def test_other_proclitics_after_a_title_still_read_as_a_country(registry) -> None:
+    facts = _facts(registry, "زيارة الوزير لإسبانيا\nخبر عن التعاون الأمني بين البلدين.")
+    assert "ES" in facts["countries"]
+
+
+def test_an_adjective_that_closes_a_name_after_a_title_is_a_family_name(registry) -> None:
+    # "روسي" (Russian) is also the family name Rossi.
+    text = (
+        "عنوان\nاستقبل المسؤول المغربي بالرباط السيد ماريو روسي، مدير الشرطة البرتغالية، "
+        "على رأس وفد أمني رفيع لبحث الإرهاب."
+    )
+    facts = _facts(registry, text)
+    assert "ماريو روسي" in _by_name(facts)
+    assert "RU" not in facts["countries"]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["استقبال وفد أمني روسي بالرباط", "السفير الروسي يزور الرباط", "لقاء السيد ماريو مع وفد روسي"],
+)
+def test_the_same_adjective_elsewhere_is_a_country(registry, headline) -> None:
+    assert "RU" in _facts(registry, f"{headline}\nخبر عن التعاون الأمني بين البلدين.")["countries"]

@@ -21,6 +21,7 @@ from sitegen.extract.dates import (
     relative_date,
 )
 from sitegen.extract.entities import (
+    drop_name_words,
     find_countries,
     find_officials,
     find_places,
@@ -125,7 +126,7 @@ def extract_facts(
     dates = _date_list(scan_result.dates, published, page)
 
     matches = scan(tokens, gazetteer(registry))
-    entities = resolve(matches)
+    entities = drop_name_words(tokens, resolve(matches))
     officials = find_officials(full, tokens, entities, registry)
     facts = {
         "source": source,

@@ -81,6 +81,27 @@ class Gazetteer:
 
 
 @dataclass(frozen=True)
+class Nisba:
+    """How a country's adjective is formed from its one-word name (data/entities.yaml)."""
+
+    drop: tuple[str, ...]
+    irregular: tuple[str, ...]
+    suffixes: tuple[str, ...]
+
+    def forms(self, name: str) -> tuple[str, ...]:
+        """ "باكستان" → "باكستاني", "باكستانية", …; none for a longer or irregular name."""
+        words = normalize(name).split()
+        if len(words) != 1 or words[0].endswith(self.irregular):
+            return ()
+        stem = strip_article(words[0])
+        for ending in self.drop:
+            if stem.endswith(ending):
+                stem = stem[: -len(ending)]
+                break
+        return tuple(stem + suffix for suffix in self.suffixes)
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Titles, role heads, stopwords and the like (data/entities.yaml), normalised."""
 
@@ -94,6 +115,8 @@ class Vocabulary:
     locative: frozenset[str]
     translit: dict[str, str]
     scores: dict[str, int]
+    nisba: Nisba
+    not_after_title: frozenset[str]  # proclitics: "السيد كلاوس" is no ك + لاوس
 
 
 def _norm_words(words: Iterable[str]) -> frozenset[str]:
@@ -114,7 +137,12 @@ def vocabulary() -> Vocabulary:
         locative=_norm_words(data["locative_words"]),
         translit={k: str(v) for k, v in data["transliteration"].items()},
         scores={k: int(v) for k, v in data["country_scores"].items()},
+        nisba=Nisba(*(tuple(normalize(w) for w in data["nisba"][k]) for k in _NISBA_KEYS)),
+        not_after_title=frozenset(normalize(p) for p in data["not_after_title"]),
     )
+
+
+_NISBA_KEYS = ("drop", "irregular", "suffixes")
 
 
 _GAZETTEERS: dict[int, tuple[Registry, Gazetteer]] = {}
@@ -142,14 +170,16 @@ def gazetteer(registry: Registry) -> Gazetteer:
 
 
 def _add_countries(gaz: Gazetteer, registry: Registry) -> None:
-    arabic = Locale("ar").territories
-    for iso, name in arabic.items():
+    """CLDR's names and the adjectives formed from them, then the registry's own forms."""
+    nisba = vocabulary().nisba
+    for iso, name in Locale("ar").territories.items():
         if not registry.is_country_code(iso):
             continue
         forms = registry.country_forms.get(iso, {})
         blocked = {phrase_key(n) for n in forms.get("not_names_ar", [])}
-        if phrase_key(name) not in blocked:
-            gaz.add("country", iso, name)
+        for phrase in (name, *nisba.forms(name)):
+            if phrase_key(phrase) not in blocked:
+                gaz.add("country", iso, phrase)
     for iso, forms in registry.country_forms.items():
         for name in (*forms.get("names_ar", []), *forms.get("demonyms_ar", [])):
             gaz.add("country", iso, name)
@@ -196,6 +226,51 @@ def resolve(matches: list[Match]) -> list[Match]:
         chosen.append(match)
         taken = match.end
     return chosen
+
+
+def drop_name_words(tokens: list[Token], matches: list[Match]) -> list[Match]:
+    """The matches without those a title shows to be words of a person's name.
+
+    A title is followed by a name: "السيد كلاوس لوبيز" is not ك + "لاوس" (like
+    Laos), and the bare adjective that closes a name after a title ("السيد ماريو
+    روسي،") is a family name, not a mention of Russia.
+    """
+    words = {m.start: m for m in matches if m.end == m.start + 1 and m.entry.kind != "topic"}
+    if not words:
+        return matches
+    covered = {k for m in matches if m.entry.kind != "topic" for k in range(m.start, m.end)}
+    dropped: set[Match] = set()
+    for i, token in enumerate(tokens):
+        if _kind(token.norm) & (_TITLE | _STOPWORD) == _TITLE:
+            dropped.update(_name_words_after(tokens, i + 1, words, covered))
+    return [m for m in matches if m not in dropped] if dropped else matches
+
+
+def _name_words_after(
+    tokens: list[Token], start: int, words: dict[int, Match], covered: set[int]
+) -> list[Match]:
+    """The one-word matches that are words of the name at `start`."""
+    found: list[Match] = []
+    end = start
+    first = words.get(start)
+    if first is not None and first.entry.kind in ("country", "place"):
+        if first.prefix not in vocabulary().not_after_title:
+            return found
+        found.append(first)
+        end += 1
+    while end - start < _MAX_NAME - 1 and _plain_name_word(tokens, end, covered):
+        end += 1
+    last = words.get(end)
+    if (
+        end > start
+        and last is not None
+        and last.entry.kind == "country"
+        and not last.prefix
+        and not tokens[end].norm.startswith("ال")
+        and _ends_phrase(tokens, end + 1)
+    ):
+        found.append(last)
+    return found
 
 
 # --- officials ----------------------------------------------------------------
