@@ -295,10 +295,11 @@ def test_other_proclitics_after_a_title_still_read_as_a_country(registry) -> Non
     assert "ES" in facts["countries"]
 
 
-def test_an_adjective_that_closes_a_name_after_a_title_is_a_family_name(registry) -> None:
+@pytest.mark.parametrize("title", ["السيد", "السفير البرتغالي"])
+def test_an_adjective_that_closes_a_name_after_a_title_is_a_family_name(registry, title) -> None:
     # "روسي" (Russian) is also the family name Rossi.
     text = (
-        "عنوان\nاستقبل المسؤول المغربي بالرباط السيد ماريو روسي، مدير الشرطة البرتغالية، "
+        f"عنوان\nاستقبل المسؤول المغربي بالرباط {title} ماريو روسي، مدير الشرطة البرتغالية، "
         "على رأس وفد أمني رفيع لبحث الإرهاب."
     )
     facts = _facts(registry, text)

@@ -239,25 +239,33 @@ def drop_name_words(tokens: list[Token], matches: list[Match]) -> list[Match]:
     if not words:
         return matches
     covered = {k for m in matches if m.entry.kind != "topic" for k in range(m.start, m.end)}
+    countries = {m.start for m in words.values() if m.entry.kind == "country"}
     dropped: set[Match] = set()
     for i, token in enumerate(tokens):
         if _kind(token.norm) & (_TITLE | _STOPWORD) == _TITLE:
-            dropped.update(_name_words_after(tokens, i + 1, words, covered))
+            dropped.update(_name_words_after(tokens, i + 1, words, covered, countries))
     return [m for m in matches if m not in dropped] if dropped else matches
 
 
 def _name_words_after(
-    tokens: list[Token], start: int, words: dict[int, Match], covered: set[int]
+    tokens: list[Token],
+    start: int,
+    words: dict[int, Match],
+    covered: set[int],
+    countries: set[int],
 ) -> list[Match]:
-    """The one-word matches that are words of the name at `start`."""
+    """The one-word matches that are words of the name after the title ending at `start`."""
     found: list[Match] = []
-    end = start
     first = words.get(start)
-    if first is not None and first.entry.kind in ("country", "place"):
-        if first.prefix not in vocabulary().not_after_title:
-            return found
+    if (
+        first is not None
+        and first.entry.kind in ("country", "place")
+        and first.prefix in vocabulary().not_after_title
+    ):
         found.append(first)
-        end += 1
+        end = start + 1
+    else:  # past the adjectives between a title and a name ("السفير الإيطالي ماريو")
+        start = end = _skip_complements(tokens, start, countries)
     while end - start < _MAX_NAME - 1 and _plain_name_word(tokens, end, covered):
         end += 1
     last = words.get(end)
