@@ -309,7 +309,12 @@ def test_an_adjective_that_closes_a_name_after_a_title_is_a_family_name(registry
 
 @pytest.mark.parametrize(
     "headline",
-    ["استقبال وفد أمني روسي بالرباط", "السفير الروسي يزور الرباط", "لقاء السيد ماريو مع وفد روسي"],
+    [
+        "استقبال وفد أمني روسي بالرباط",
+        "السفير الروسي يزور الرباط",
+        "لقاء السيد ماريو مع وفد روسي",
+        "لقاء السيد ماريو الروسي، بالرباط",  # with the article, an adjective after the name
+    ],
 )
 def test_the_same_adjective_elsewhere_is_a_country(registry, headline) -> None:
     assert "RU" in _facts(registry, f"{headline}\nخبر عن التعاون الأمني بين البلدين.")["countries"]

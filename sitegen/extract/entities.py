@@ -228,6 +228,14 @@ def resolve(matches: list[Match]) -> list[Match]:
     return chosen
 
 
+_NAMED = ("official", "place", "country")  # the kinds of match a person's name cannot overlap
+
+
+def _inside(matches: list[Match], *kinds: str) -> set[int]:
+    """The token indices inside the matches of these kinds."""
+    return {k for m in matches if m.entry.kind in kinds for k in range(m.start, m.end)}
+
+
 def drop_name_words(tokens: list[Token], matches: list[Match]) -> list[Match]:
     """The matches without those a title shows to be words of a person's name.
 
@@ -235,11 +243,10 @@ def drop_name_words(tokens: list[Token], matches: list[Match]) -> list[Match]:
     Laos), and the bare adjective that closes a name after a title ("السيد ماريو
     روسي،") is a family name, not a mention of Russia.
     """
-    words = {m.start: m for m in matches if m.end == m.start + 1 and m.entry.kind != "topic"}
+    words = {m.start: m for m in matches if m.end == m.start + 1 and m.entry.kind in _NAMED}
     if not words:
         return matches
-    covered = {k for m in matches if m.entry.kind != "topic" for k in range(m.start, m.end)}
-    countries = {m.start for m in words.values() if m.entry.kind == "country"}
+    covered, countries = _inside(matches, *_NAMED), _inside(matches, "country")
     dropped: set[Match] = set()
     for i, token in enumerate(tokens):
         if _kind(token.norm) & (_TITLE | _STOPWORD) == _TITLE:
@@ -273,8 +280,7 @@ def _name_words_after(
         end > start
         and last is not None
         and last.entry.kind == "country"
-        and not last.prefix
-        and not tokens[end].norm.startswith("ال")
+        and not last.prefix  # no article either: "السيد ماريو الروسي" stays Russia
         and _ends_phrase(tokens, end + 1)
     ):
         found.append(last)
@@ -586,8 +592,7 @@ def find_officials(
                 "country": official.country,
                 "known": True,
             }
-    covered = {k for m in matches if m.entry.kind != "topic" for k in range(m.start, m.end)}
-    countries = {k for m in matches if m.entry.kind == "country" for k in range(m.start, m.end)}
+    covered, countries = _inside(matches, *_NAMED), _inside(matches, "country")
     claimed: set[int] = set()  # a name read by two rules is kept once, as first read
     latin = _LATIN_CAPITAL.search(text) is not None  # no token can start with one otherwise
     for cand in _candidates(tokens, covered, countries, latin):
