@@ -279,6 +279,49 @@ def test_a_registry_blocks_a_formed_adjective(tmp_path: Path) -> None:
     assert "CA" not in _facts(blocked, text)["countries"]
 
 
+@pytest.fixture(scope="module")
+def paris_and_albares(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("content")
+    (base / "registry").mkdir()
+    (base / "registry" / "officials.yaml").write_text(
+        "- id: jose-manuel-albares\n  name_en: José Manuel Albares\n"
+        "  aliases_ar: [خوسيه مانويل ألباريس, ألباريس]\n  country: ES\n"
+        "- id: rami-elias\n  name_en: Rami Elias\n  aliases_ar: [رامي إلياس]\n  country: LB\n",
+        encoding="utf-8",
+    )
+    (base / "registry" / "places.yaml").write_text(
+        "- {id: paris, name_en: Paris, aliases_ar: [باريس], country: FR, capital: true}\n",
+        encoding="utf-8",
+    )
+    return load_registry(base)
+
+
+@pytest.mark.parametrize("written", ["بباريس", "وباريس", "في باريس"])
+def test_a_place_is_not_a_name_that_adds_a_lam_to_it(paris_and_albares, written) -> None:
+    # Normalised, "ألباريس" (Albares) is "الباريس": ال + "باريس" (Paris) if the lam is dropped.
+    text = f"عنوان\nانعقد الاجتماع الأمني {written} يوم الاثنين لبحث الإرهاب."
+    facts = _facts(paris_and_albares, text)
+    assert [p["id"] for p in facts["places"]] == ["paris"]
+    assert facts["officials"] == []
+
+
+@pytest.mark.parametrize(
+    ("written", "ref"),
+    [
+        ("ألباريس", "jose-manuel-albares"),
+        ("وألباريس", "jose-manuel-albares"),
+        ("الباريس", "jose-manuel-albares"),  # the hamza left out, as scraped text often has it
+        ("رامي إلياس", "rami-elias"),  # the lam in a name's later word
+        ("رامي الياس", "rami-elias"),
+    ],
+)
+def test_a_name_with_its_own_lam_is_still_found(paris_and_albares, written, ref) -> None:
+    text = f"عنوان\nأكد {written} أن التعاون الأمني مع المغرب مستمر في مجال الإرهاب."
+    facts = _facts(paris_and_albares, text)
+    assert [o["id"] for o in facts["officials"]] == [ref]
+    assert facts["places"] == []
+
+
 def test_a_word_after_a_title_is_a_name_not_a_comparison(registry) -> None:
     # "كلاوس" reads as ك + "لاوس" (like Laos); no title is followed by a comparison.
     text = (

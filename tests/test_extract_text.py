@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitegen.extract.text import core_variants, normalize, phrase_key, tokenize
+from sitegen.extract.text import core_variants, lam_variants, normalize, phrase_key, tokenize
 
 
 def test_normalisation_folds_hamza_alef_yaa_teh_marbuta_diacritics_tatweel() -> None:
@@ -20,6 +20,17 @@ def test_proclitics_and_article_are_optional() -> None:
         assert key[0] in core_variants(normalize(written)), written
     assert phrase_key("إسبانيا")[0] in core_variants(normalize("لإسبانيا"))
     assert phrase_key("حموشي") == phrase_key("الحموشي")
+
+
+def test_a_lam_written_after_a_hamza_is_the_word_s_own() -> None:
+    # The article is written with a bare alef: "ألباريس" (Albares) is not ال + "باريس".
+    assert phrase_key("ألباريس") == ("الباريس",)
+    assert phrase_key("خوسيه ألباريس") == ("خوسيه", "الباريس")
+    assert phrase_key("إلياس") == ("الياس",)
+    assert phrase_key("الرباط") == ("رباط",)
+    for written in ("ألباريس", "وألباريس", "الباريس", "بالباريس"):
+        assert "الباريس" in lam_variants(normalize(written)), written
+    assert lam_variants(normalize("بباريس")) == ()
 
 
 def test_a_word_is_not_stripped_below_two_letters() -> None:

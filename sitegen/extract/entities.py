@@ -19,7 +19,14 @@ from functools import cache, lru_cache
 from babel import Locale
 
 from sitegen.extract.resources import load_data
-from sitegen.extract.text import Token, core_variants, normalize, phrase_key, strip_article
+from sitegen.extract.text import (
+    Token,
+    core_variants,
+    lam_variants,
+    normalize,
+    phrase_key,
+    strip_article,
+)
 from sitegen.registry import Registry
 
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z\u00c0-\u024f'’\-]+$")
@@ -59,10 +66,9 @@ class Gazetteer:
         """(reading, entry) for every name that can start with this word (memoised per word)."""
         found = self._heads.get(norm)
         if found is None:
+            readings = dict.fromkeys((*lam_variants(norm), *core_variants(norm)))
             found = tuple(
-                (variant, entry)
-                for variant in core_variants(norm)
-                for entry in self.index.get(variant, ())
+                (variant, entry) for variant in readings for entry in self.index.get(variant, ())
             )
             if len(self._heads) > _HEADS_CACHE:
                 self._heads.clear()
@@ -90,10 +96,10 @@ class Nisba:
 
     def forms(self, name: str) -> tuple[str, ...]:
         """ "باكستان" → "باكستاني", "باكستانية", …; none for a longer or irregular name."""
-        words = normalize(name).split()
+        words = phrase_key(name)
         if len(words) != 1 or words[0].endswith(self.irregular):
             return ()
-        stem = strip_article(words[0])
+        stem = words[0]
         for ending in self.drop:
             if stem.endswith(ending):
                 stem = stem[: -len(ending)]
@@ -197,10 +203,12 @@ def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
             found = gaz.heads(norm)
         if not found:
             continue
-        second = strip_article(tokens[i + 1].norm) if i < last else None
+        second = tokens[i + 1].norm if i < last else None
         for variant, entry in found:
             words = entry.words
-            if len(words) == 1 or (words[1] == second and _rest_matches(tokens, i, words)):
+            if len(words) == 1 or (
+                _same_word(second, words[1]) and _rest_matches(tokens, i, words)
+            ):
                 out.append(Match(entry, i, i + len(words), _prefix(norm, variant)))
     return out
 
@@ -208,7 +216,12 @@ def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
 def _rest_matches(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
     if i + len(words) > len(tokens):
         return False
-    return all(strip_article(tokens[i + k].norm) == words[k] for k in range(1, len(words)))
+    return all(_same_word(tokens[i + k].norm, words[k]) for k in range(1, len(words)))
+
+
+def _same_word(norm: str | None, word: str) -> bool:
+    """True when a name's later word is this token (its lam kept, as `phrase_key` may)."""
+    return norm is not None and (strip_article(norm) == word or norm == word)
 
 
 def _prefix(norm: str, variant: str) -> str:

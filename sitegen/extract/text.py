@@ -26,6 +26,7 @@ __all__ = [
     "Token",
     "core_variants",
     "key",
+    "lam_variants",
     "normalize",
     "phrase_key",
     "simple_word_tokenize",
@@ -102,6 +103,20 @@ def strip_article(word: str) -> str:
     return word
 
 
+def _cores(word: str) -> list[str]:
+    """The word and what is left of it after each proclitic prefix, articles kept."""
+    out = [word]
+    if not _ARABIC_LETTER.match(word):
+        return out
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_CORE:
+            core = word[len(prefix) :]
+            if prefix.endswith("لل") and core.startswith("ل"):
+                continue
+            out.append(core)
+    return out
+
+
 @lru_cache(maxsize=65536)
 def core_variants(word: str) -> tuple[str, ...]:
     """Every reading of a normalised word with its proclitics removed.
@@ -109,16 +124,17 @@ def core_variants(word: str) -> tuple[str, ...]:
     "وبالرباط" may be و+ب+ال+رباط; "ليبيا" may be ل+يبيا. Both readings are
     kept: the registry decides which core is a known name.
     """
-    out = [strip_article(word)]
-    if not _ARABIC_LETTER.match(word):
-        return tuple(out)
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_CORE:
-            core = word[len(prefix) :]
-            if prefix.endswith("لل") and core.startswith("ل"):
-                continue
-            out.append(strip_article(core))
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(strip_article(core) for core in _cores(word)))
+
+
+@lru_cache(maxsize=65536)
+def lam_variants(word: str) -> tuple[str, ...]:
+    """The readings of a normalised word whose "ال" may be the name's own letters.
+
+    Normalisation writes "ألباريس" (Albares) as "الباريس"; `phrase_key` keeps
+    such a name's lam, so these readings, article kept, can meet it.
+    """
+    return tuple(dict.fromkeys(core for core in _cores(word) if core.startswith("ال")))
 
 
 def key(word: str) -> str:
@@ -126,13 +142,23 @@ def key(word: str) -> str:
     return strip_article(normalize(word))
 
 
+# The article is written with a bare alef: a word written so begins with its own lam.
+_HAMZA_LAM = ("أل", "إل", "آل")
+
+
 def phrase_key(phrase: str) -> tuple[str, ...]:
-    """Registry key of a name or cue phrase: normalised words, articles dropped."""
-    return tuple(
-        strip_article(tok)
-        for tok in simple_word_tokenize(normalize(phrase))
-        if tok.isalnum() or _ARABIC_LETTER.match(tok)
-    )
+    """Registry key of a name or cue phrase: normalised words, articles dropped.
+
+    A word written with a hamza before its lam keeps the lam: "ألباريس" is
+    Albares, not the article and "باريس" (Paris).
+    """
+    plain = dediac_ar(unicode_normalize(phrase)).replace(_TATWEEL, "")
+    out = []
+    for written in simple_word_tokenize(plain):
+        norm = normalize_prepared(written)
+        if norm.isalnum() or _ARABIC_LETTER.match(norm):
+            out.append(norm if written.startswith(_HAMZA_LAM) else strip_article(norm))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
