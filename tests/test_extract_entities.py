@@ -9,6 +9,7 @@ import pytest
 
 from sitegen.extract import FACT_KEYS, extract_facts
 from sitegen.extract.entities import transliterate
+from sitegen.extract.resources import load_data
 from sitegen.registry import load_registry
 
 REF = date(2026, 11, 23)
@@ -320,6 +321,24 @@ def test_a_name_with_its_own_lam_is_still_found(paris_and_albares, written, ref)
     facts = _facts(paris_and_albares, text)
     assert [o["id"] for o in facts["officials"]] == [ref]
     assert facts["places"] == []
+
+
+@pytest.mark.parametrize("name", ["آنا لوبيز", "آن مارتان"])
+def test_a_first_name_written_with_a_madda_is_no_stopword(registry, name) -> None:
+    # Normalised, "آنا" (Anna) is "أنا" (I) and "آن" (Anne) is "أن" (that).
+    text = f"عنوان\nاستقبل المسؤول المغربي بالرباط السيدة {name}، مديرة الشرطة البرتغالية."
+    assert name in _by_name(_facts(registry, text))
+
+
+def test_no_stopword_is_written_with_a_madda() -> None:
+    # A word written with a madda is never read as a stopword (entities._name_kind).
+    stopwords = load_data("entities")["stopwords"]
+    assert stopwords and not [word for word in stopwords if "آ" in word]
+
+
+def test_the_stopword_written_without_a_madda_still_ends_a_name(registry) -> None:
+    text = "عنوان\nاستقبل المسؤول المغربي بالرباط السيدة أنا لوبيز، مديرة الشرطة البرتغالية."
+    assert _by_name(_facts(registry, text)) == {}
 
 
 def test_a_word_after_a_title_is_a_name_not_a_comparison(registry) -> None:

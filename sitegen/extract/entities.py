@@ -149,6 +149,7 @@ def vocabulary() -> Vocabulary:
 
 
 _NISBA_KEYS = ("drop", "irregular", "suffixes")
+_MADDA = "آ"
 
 
 _GAZETTEERS: dict[int, tuple[Registry, Gazetteer]] = {}
@@ -332,6 +333,16 @@ def _kind(norm: str) -> int:
     return bits
 
 
+def _name_kind(token: Token) -> int:
+    """`_kind` of a word in a name: one written with a madda (آ) is no stopword.
+
+    Normalisation folds "آنا" (Anna) into "أنا" (I) and "آن" (Anne) into "أن";
+    no stopword is written with a madda (a test checks the list).
+    """
+    bits = _kind(token.norm)
+    return bits & ~_STOPWORD if _MADDA in token.text else bits
+
+
 @lru_cache(maxsize=131072)
 def _member(norm: str, words: frozenset[str]) -> bool:
     """Whether any proclitic reading of a word is in `words` (cached: words repeat)."""
@@ -365,7 +376,7 @@ def _name_span(
         if names and token.norm in v.particles and _plain_name_word(tokens, end + 1, covered):
             end += 1  # "فان" of "لوكاس فان دايك"
             continue
-        if _kind(token.norm):  # a stopword, role head or title
+        if _name_kind(token):  # a stopword, role head or title
             break
         connector = _word(token) in v.connectors
         definite = token.norm.startswith("ال") and not connector
@@ -388,7 +399,12 @@ def _plain_name_word(tokens: list[Token], i: int, covered: set[int]) -> bool:
     if i >= len(tokens) or i in covered or _is_stop(tokens[i]):
         return False
     norm = tokens[i].norm
-    return len(norm) >= 2 and not norm.isdigit() and not norm.startswith("ال") and not _kind(norm)
+    return (
+        len(norm) >= 2
+        and not norm.isdigit()
+        and not norm.startswith("ال")
+        and not _name_kind(tokens[i])
+    )
 
 
 def _ends_phrase(tokens: list[Token], i: int) -> bool:
