@@ -355,6 +355,17 @@ class Presenter:
         """The dossier-wide official for an article's reference, else the reference."""
         return self.site.officials.get(ref.id or "", ref)
 
+    def role_as_named(self, ref: Any) -> Markup:
+        """An official's role and country as this article gives them, else the dossier's.
+
+        An official the registry lacks takes the first article's role dossier-wide, and
+        an editor may correct one article's: each article page shows its own.
+        """
+        person = self.person(ref)
+        role = self.role(ref if ref.role_ar or ref.role_en else person)
+        iso = ref.country or person.country
+        return role + Markup(" · ") + self.country(iso) if iso else role
+
     def role(self, who: Any) -> Markup:
         if self.lang == "ar":
             return escape(who.role_ar or "")

@@ -252,6 +252,49 @@ def test_english_pages_use_english_names_and_mark_missing_ones(site: Path) -> No
     assert "not yet translated" not in arabic and "لم يُترجم بعد" not in arabic
 
 
+def _role_beside(page: str, person_id: str) -> str:
+    """The role text beside an official's link in an article's fact box."""
+    people = page.split('<ul class="people">', 1)[1].split("</ul>", 1)[0]
+    item = people.split(f'officials/{person_id}/"', 1)[1].split("</li>", 1)[0]
+    return re.sub(r"<[^>]+>", "", item.split('<span class="role">', 1)[1]).strip()
+
+
+def test_an_article_page_shows_the_role_its_article_gives(tmp_path: Path) -> None:
+    # An editor corrects one article's role of a known official, and a second article
+    # names the unknown official of another with another role.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    after_us = content / "articles" / "hammouchi-spain-after-us.md"
+    text = after_us.read_text(encoding="utf-8")
+    text = text.replace(
+        "    role_ar: رئيس الحكومة الإسبانية\n    role_en: Prime Minister of Spain",
+        "    role_ar: الأمين العام للحزب الاشتراكي\n    role_en: PSOE leader",
+    )
+    text = text.replace(
+        "countries:",
+        "  - id: luis-ballez-benero\n    name_ar: لويس بالييز بنيرو\n"
+        "    name_en: null\n    role_ar: قائد الحرس المدني\n    role_en: null\n"
+        "    country: PT\n    known: false\ncountries:",
+        1,
+    )
+    after_us.write_text(text, encoding="utf-8")
+    out = tmp_path / "public"
+    build(content, out, workers=1)
+    corrected = read(out, "en/articles/hammouchi-spain-after-us/index.html")
+    assert _role_beside(corrected, "pedro-sanchez") == "PSOE leader · Spain"
+    assert (
+        _role_beside(corrected, "luis-ballez-benero")
+        == "قائد الحرس المدني not yet translated · Portugal"
+    )
+    first = read(out, "ar/articles/hammouchi-receives-guardia-civil/index.html")
+    assert (
+        _role_beside(first, "luis-ballez-benero")
+        == "المسؤول عن جهاز الاستعلامات بالحرس المدني الإسباني · إسبانيا"
+    )
+    # The official's own page keeps the registry's role, or the first article's.
+    assert "Prime Minister of Spain" in read(out, "en/officials/pedro-sanchez/index.html")
+
+
 def test_official_page_lists_appearances_in_time_order_and_who_they_met(site: Path) -> None:
     page = read(site, "en/officials/abdellatif-hammouchi/index.html")
     order = [
