@@ -132,6 +132,21 @@ def test_missing_page_gets_the_404_page(page: Page, site: Site) -> None:
         assert target.ok, f"404 page links to {href}, which is {target.status}"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_mentioned_date_reads_date_dash_span(page: Page, site: Site, language: str) -> None:
+    """The dash sits between the date and the Arabic it came from, in either direction."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _open(page, site, site.path_of("article", language))
+    boxes = page.locator(".dates li").first.evaluate(
+        """li => ['time', '.sep', '.span-ar'].map(s => {
+            const r = li.querySelector(s).getBoundingClientRect(); return [r.left, r.right]; })"""
+    )
+    if DIRECTION[language] == "rtl":
+        boxes = [[-right, -left] for left, right in boxes]  # read from the right
+    (_, date_end), (dash_start, dash_end), (span_start, _) = boxes
+    assert date_end <= dash_start + 0.5 and dash_end <= span_start + 0.5, boxes
+
+
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_skip_link_hidden_until_keyboard_focus(page: Page, site: Site, language: str) -> None:
     """The first Tab reaches a visible "skip to content" link, unseen before."""
