@@ -149,7 +149,6 @@ def vocabulary() -> Vocabulary:
 
 
 _NISBA_KEYS = ("drop", "irregular", "suffixes")
-_MADDA = "آ"
 
 
 _GAZETTEERS: dict[int, tuple[Registry, Gazetteer]] = {}
@@ -331,6 +330,9 @@ def _kind(norm: str) -> int:
             _KINDS.clear()
         _KINDS[norm] = bits
     return bits
+
+
+_MADDA = "آ"
 
 
 def _name_kind(token: Token) -> int:
