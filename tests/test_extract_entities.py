@@ -235,6 +235,10 @@ def test_a_family_name_with_article_before_a_comma_closes_a_name_after_a_title(r
             "وقال وزير الداخلية البرتغالي خوسيه دي سوزا إن التعاون مستمر في مكافحة الإرهاب.",
             "خوسيه دي سوزا",
         ),
+        (  # after the particle, a word written "أل…" is a name, not a definite word
+            "واستقبل بالرباط السيد يوهان فان ألفن، مدير الشرطة الهولندية، لبحث الإرهاب.",
+            "يوهان فان ألفن",
+        ),
     ],
 )
 def test_a_particle_inside_a_european_name_keeps_it_whole(registry, sentence, name) -> None:
@@ -321,6 +325,13 @@ def test_a_name_with_its_own_lam_is_still_found(paris_and_albares, written, ref)
     facts = _facts(paris_and_albares, text)
     assert [o["id"] for o in facts["officials"]] == [ref]
     assert facts["places"] == []
+
+
+@pytest.mark.parametrize("name", ["ألبرتو غارسيا", "إلهام العلمي", "ألكسندر شميت"])
+def test_a_name_that_begins_with_a_hamza_and_lam_is_no_definite_word(registry, name) -> None:
+    # Normalised, "ألبرتو" (Alberto) is "البرتو", as if it began with the article.
+    text = f"عنوان\nاستقبل المسؤول المغربي بالرباط السيد {name}، مدير الشرطة البرتغالية."
+    assert name in _by_name(_facts(registry, text))
 
 
 @pytest.mark.parametrize("name", ["آنا لوبيز", "آن مارتان"])

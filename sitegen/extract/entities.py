@@ -381,7 +381,7 @@ def _name_span(
         if _name_kind(token):  # a stopword, role head or title
             break
         connector = _word(token) in v.connectors
-        definite = token.norm.startswith("ال") and not connector
+        definite = token.has_article and not connector
         after_connector = end > start and _word(tokens[end - 1]) in v.connectors
         if definite and not after_connector:
             if nisba and names and (token.norm.endswith("ي") or _ends_phrase(tokens, end + 1)):
@@ -404,7 +404,7 @@ def _plain_name_word(tokens: list[Token], i: int, covered: set[int]) -> bool:
     return (
         len(norm) >= 2
         and not norm.isdigit()
-        and not norm.startswith("ال")
+        and not tokens[i].has_article
         and not _name_kind(tokens[i])
     )
 

@@ -174,6 +174,11 @@ class Token:
     def is_word(self) -> bool:
         return self.norm.isalnum()
 
+    @property
+    def has_article(self) -> bool:
+        """Begins with "ال": "ألبرتو" (Alberto) normalises so, but its lam is its own."""
+        return self.norm.startswith("ال") and not dediac_ar(self.text).startswith(_HAMZA_LAM)
+
 
 # Arabic letters and marks, Latin letters, ASCII digits: never punctuation,
 # symbols or emoji in camel-tools' sense (a lone digit is an emoji base only).
