@@ -32,6 +32,8 @@ def _dates(text: str, reference: date = REF, years: list[int] | None = None) -> 
         ("في فاتح ماي 2021", "2021-05-01"),
         ("بتاريخ ١٥ نونبر ٢٠٢٢", "2022-11-15"),  # Arabic-Indic digits
         ("بتاريخ 29/01/2025", "2025-01-29"),
+        ("بتاريخ 2025/01/29", "2025-01-29"),  # year first, as some outlets write it
+        ("بتاريخ 2025.1.29", "2025-01-29"),
     ],
 )
 def test_month_systems_and_digits(text: str, expected: str) -> None:
@@ -60,6 +62,23 @@ def test_year_from_the_rest_of_the_article_first() -> None:
 def test_without_year_or_weekday_the_last_occurrence_not_after_reference() -> None:
     assert _dates("في 4 مارس", REF) == ["2026-03-04"]
     assert _dates("في 24 دجنبر", REF) == ["2025-12-24"]
+
+
+@pytest.mark.parametrize(
+    "text", ["في 3 أبريل/نيسان 2023", "في 3 أبريل (نيسان) 2023", "في 3 يناير/كانون الثاني 2023"]
+)
+def test_a_month_glossed_in_another_calendar_keeps_its_year(text: str) -> None:
+    # Levantine and Gulf outlets write both names; the year follows the second.
+    (found,) = find_dates(text, tokenize(text), REF).dates
+    assert found.date.year == 2023 and found.text == text.removeprefix("في ")
+
+
+def test_a_different_month_after_a_slash_is_no_gloss() -> None:
+    assert _dates("في 3 أبريل/ماي 2023", date(2024, 6, 1)) == ["2024-04-03"]
+
+
+def test_a_date_in_a_web_address_is_not_read() -> None:
+    assert _dates("المصدر: example.com/2023/03/15/article") == []
 
 
 def test_span_is_the_text_as_written() -> None:

@@ -22,7 +22,7 @@ from sitegen.extract.text import Token, core_variants, normalize, strip_article
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)")
-_ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{2})-(\d{2})(?!\d)")
+_ISO = re.compile(r"(?<![\d/])((?:19|20)\d\d)([/.-])(\d{1,2})\2(\d{1,2})(?![\d/])")  # 2023/03/15
 # A digit, spaces, a separator: in every match of _NUMERIC and of _ISO.
 _NUMERIC_HINT = re.compile(r"\d\s*[/.-]")
 _WEEKDAY_SEARCH_YEARS = 40
@@ -212,17 +212,33 @@ def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
     return None, k
 
 
+def _gloss_end(tokens: list[Token], k: int, number: int) -> int:
+    """Past the same month in another calendar after a month ("أبريل/نيسان", "أبريل (نيسان)")."""
+    mark = tokens[k].text if k < len(tokens) else ""
+    if mark not in ("/", "("):
+        return k
+    other = _month_at(tokens, k + 1) if k + 1 < len(tokens) else None
+    if other is None or other[0] != number:
+        return k
+    end = k + 1 + other[1]
+    if mark == "/":
+        return end
+    return end + 1 if end < len(tokens) and tokens[end].text == ")" else k
+
+
 def _phrases(tokens: list[Token]) -> list[_Phrase]:
     out: list[_Phrase] = []
+    glossed = 0  # tokens before this index are a gloss already read
     for i, token in enumerate(tokens):
-        if not _month_heads(token.norm):  # most words start no month name
+        if i < glossed or not _month_heads(token.norm):  # most words start no month name
             continue
         month = _month_at(tokens, i)
         if month is None:
             continue
         number, size = month
         days, first = _days_before(tokens, i)
-        year, end = _year_after(tokens, i + size)
+        glossed = _gloss_end(tokens, i + size, number)
+        year, end = _year_after(tokens, glossed)
         if not days:
             if year is not None:  # "يناير 2025": a month, kept for event dates
                 out.append(_Phrase((), number, year, None, tokens[i].start, tokens[end - 1].end))
@@ -275,7 +291,7 @@ def _numeric(text: str) -> list[FoundDate]:
         if found := _valid(year, month, day):
             out.append(FoundDate(found, match[0], match.start()))
     for match in _ISO.finditer(text):
-        if found := _valid(int(match[1]), int(match[2]), int(match[3])):
+        if found := _valid(int(match[1]), int(match[3]), int(match[4])):
             out.append(FoundDate(found, match[0], match.start()))
     return out
 
