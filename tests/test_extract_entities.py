@@ -327,6 +327,39 @@ def test_a_name_with_its_own_lam_is_still_found(paris_and_albares, written, ref)
     assert facts["places"] == []
 
 
+@pytest.mark.parametrize(
+    "rank", ["الجنرال دو ديفيزيون", "الجنرال دو كور دارمي", "الجنرال دو بريغاد"]
+)
+def test_a_french_military_rank_is_part_of_the_title(registry, rank) -> None:
+    text = f"عنوان\nوصرح {rank} كريم العلوي، قائد الدرك الملكي، بأن التعاون مستمر."
+    assert list(_by_name(_facts(registry, text))) == ["كريم العلوي"]
+
+
+def test_a_feminine_role_head_gives_the_role(registry) -> None:
+    text = "عنوان\nأكدت السيدة إيزابيل مارتان، المفوضة الأوروبية للشؤون الداخلية، دعم المغرب."
+    assert _by_name(_facts(registry, text))["إيزابيل مارتان"]["role_ar"] == (
+        "المفوضة الأوروبية للشؤون الداخلية"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        (  # the words before the title are the host's; the name's role follows it
+            "استقبل المسؤول المغربي بالرباط السيدة صوفي مارتان، مديرة الشرطة البلجيكية.",
+            "مديرة الشرطة البلجيكية",
+        ),
+        (
+            "وقال وزير الداخلية البرتغالي السيد جواو كوستا إن التعاون مستمر.",
+            "وزير الداخلية البرتغالي",
+        ),
+    ],
+)
+def test_a_role_before_a_title_and_name(registry, sentence, role) -> None:
+    (official,) = _facts(registry, f"عنوان\n{sentence}")["officials"]
+    assert official["role_ar"] == role
+
+
 @pytest.mark.parametrize("name", ["ألبرتو غارسيا", "إلهام العلمي", "ألكسندر شميت"])
 def test_a_name_that_begins_with_a_hamza_and_lam_is_no_definite_word(registry, name) -> None:
     # Normalised, "ألبرتو" (Alberto) is "البرتو", as if it began with the article.

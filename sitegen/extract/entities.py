@@ -480,11 +480,23 @@ def _candidates(
 
 
 def _skip_complements(tokens: list[Token], start: int, countries: set[int]) -> int:
-    """Past the adjectives between a title and a name ("النائب الأوروبي فلان")."""
+    """Past the adjectives between a title and a name ("النائب الأوروبي فلان").
+
+    A particle before one is a rank's ("الجنرال دو ديفيزيون فلان").
+    """
     v = vocabulary()
-    while start < len(tokens) and (start in countries or _is_in(tokens[start], v.complements)):
-        start += 1
+    while start < len(tokens):
+        if start in countries or _is_in(tokens[start], v.complements):
+            start += 1
+        elif tokens[start].norm in v.particles and _is_complement(tokens, start + 1):
+            start += 2
+        else:
+            break
     return start
+
+
+def _is_complement(tokens: list[Token], i: int) -> bool:
+    return i < len(tokens) and _is_in(tokens[i], vocabulary().complements)
 
 
 def _apposition(tokens: list[Token], comma: int, covered: set[int]) -> list[Candidate]:
@@ -528,8 +540,20 @@ def _role_then_name(tokens: list[Token], head: int, covered: set[int]) -> list[C
             return []
         end = _name_span(tokens, start, covered)
         if end and (_followed_by_boundary(tokens, end) or _is_in(tokens[end], v.stopwords)):
-            return [Candidate(start, end, (head, start))]
+            return [Candidate(start, end, _role_up_to(tokens, head, start, end))]
     return []
+
+
+def _role_up_to(tokens: list[Token], head: int, start: int, end: int) -> tuple[int, int]:
+    """The role of a name read after one: the words between, or the name's own apposition.
+
+    With a title between ("استقبل المسؤول المغربي السيدة فلانة، مديرة الشرطة"), the
+    words before may be the host's: a role after the name is the name's own. Without
+    one, the title is left out ("وزير الداخلية السيد فلان" → "وزير الداخلية").
+    """
+    if start - 1 > head and _is_in(tokens[start - 1], vocabulary().titles):
+        return _apposed_role(tokens, end) or (head, start - 1)
+    return head, start
 
 
 def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
