@@ -484,11 +484,11 @@ def _skip_complements(tokens: list[Token], start: int, countries: set[int]) -> i
 
     A particle before one is a rank's ("الجنرال دو ديفيزيون فلان").
     """
-    v = vocabulary()
+    particles = vocabulary().particles
     while start < len(tokens):
-        if start in countries or _is_in(tokens[start], v.complements):
+        if start in countries or _is_complement(tokens, start):
             start += 1
-        elif tokens[start].norm in v.particles and _is_complement(tokens, start + 1):
+        elif tokens[start].norm in particles and _is_complement(tokens, start + 1):
             start += 2
         else:
             break

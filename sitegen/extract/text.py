@@ -146,6 +146,11 @@ def key(word: str) -> str:
 _HAMZA_LAM = ("أل", "إل", "آل")
 
 
+def _lam_is_its_own(written: str) -> bool:
+    """True for a word written "أل…", "إل…" or "آل…": normalised, it looks definite."""
+    return dediac_ar(written).startswith(_HAMZA_LAM)
+
+
 def phrase_key(phrase: str) -> tuple[str, ...]:
     """Registry key of a name or cue phrase: normalised words, articles dropped.
 
@@ -157,7 +162,7 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     for written in simple_word_tokenize(plain):
         norm = normalize_prepared(written)
         if norm.isalnum() or _ARABIC_LETTER.match(norm):
-            out.append(norm if written.startswith(_HAMZA_LAM) else strip_article(norm))
+            out.append(norm if _lam_is_its_own(written) else strip_article(norm))
     return tuple(out)
 
 
@@ -177,7 +182,7 @@ class Token:
     @property
     def has_article(self) -> bool:
         """Begins with "ال": "ألبرتو" (Alberto) normalises so, but its lam is its own."""
-        return self.norm.startswith("ال") and not dediac_ar(self.text).startswith(_HAMZA_LAM)
+        return self.norm.startswith("ال") and not _lam_is_its_own(self.text)
 
 
 # Arabic letters and marks, Latin letters, ASCII digits: never punctuation,
