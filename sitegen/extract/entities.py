@@ -29,9 +29,9 @@ from sitegen.extract.text import (
 )
 from sitegen.registry import Registry
 
-_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z\u00c0-\u024f'’\-]+$")
-_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_LATIN_CAPITAL = re.compile("[A-Z]")
+_LATIN_NAME = re.compile(r"^[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u024f'’\-]+$")  # José, Ábalos
+_LATIN_CAPITAL = re.compile("[A-Z\u00c0-\u00de]")
+_LATIN_END = "\u0250"  # Latin letters, accented ones too, sort before this
 _DEFINITE = ("ال", "لل", "بال", "وال", "و")  # a role's complement starts so
 _PUNCT_STOP = frozenset('،,.:;؛!?؟()[]«»"“”')
 _MAX_NAME = 4
@@ -191,6 +191,19 @@ def _add_countries(gaz: Gazetteer, registry: Registry) -> None:
             gaz.add("country", iso, name)
 
 
+_HYPHENS = frozenset("-\u2010\u2011")
+
+
+def _joins(tokens: list[Token], i: int) -> bool:
+    """A hyphen written without spaces between two words ("جان-ماري"), unlike a dash."""
+    return (
+        0 < i < len(tokens) - 1
+        and tokens[i].text in _HYPHENS
+        and tokens[i - 1].end == tokens[i].start
+        and tokens[i].end == tokens[i + 1].start
+    )
+
+
 def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
     """Every registry name in the tokens (overlaps included), in text order."""
     out: list[Match] = []
@@ -203,20 +216,29 @@ def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
             found = gaz.heads(norm)
         if not found:
             continue
-        second = tokens[i + 1].norm if i < last else None
+        nxt = i + 2 if i + 1 < last and _joins(tokens, i + 1) else i + 1
+        second = tokens[nxt].norm if nxt <= last else None
         for variant, entry in found:
             words = entry.words
-            if len(words) == 1 or (
-                _same_word(second, words[1]) and _rest_matches(tokens, i, words)
-            ):
-                out.append(Match(entry, i, i + len(words), _prefix(norm, variant)))
+            if len(words) == 1:
+                out.append(Match(entry, i, i + 1, _prefix(norm, variant)))
+            elif _same_word(second, words[1]) and (end := _rest_end(tokens, nxt, words)):
+                out.append(Match(entry, i, end, _prefix(norm, variant)))
     return out
 
 
-def _rest_matches(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
-    if i + len(words) > len(tokens):
-        return False
-    return all(_same_word(tokens[i + k].norm, words[k]) for k in range(1, len(words)))
+def _rest_end(tokens: list[Token], k: int, words: tuple[str, ...]) -> int | None:
+    """End of a name whose second word is token k, or None; hyphens are not words.
+
+    The registry's "Grande-Marlaska" is the words "grande", "marlaska"; the
+    text's hyphen between them is a token of its own.
+    """
+    last = len(words) - 1
+    for n in range(1, len(words)):
+        if k >= len(tokens) or not _same_word(tokens[k].norm, words[n]):
+            return None
+        k += 2 if n < last and _joins(tokens, k + 1) else 1
+    return k
 
 
 def _same_word(norm: str | None, word: str) -> bool:
@@ -368,12 +390,15 @@ def _name_span(
     v = vocabulary()
     end = start
     names = 0
-    latin = start < len(tokens) and tokens[start].text.isascii()
+    latin = start < len(tokens) and _is_latin(tokens[start].text)
     while end < len(tokens) and names < _MAX_NAME:
         token = tokens[end]
+        if names and _joins(tokens, end) and _plain_name_word(tokens, end + 1, covered):
+            end += 1  # the hyphen of "دييز-هوشلايتنر": one name, not its end
+            continue
         if _is_stop(token) or token.norm.isdigit() or end in covered:
             break
-        if token.text.isascii() != latin:
+        if _is_latin(token.text) != latin:
             break  # a name is written in one script: "Esperanza Llamazares مستويات" ends
         if names and token.norm in v.particles and _plain_name_word(tokens, end + 1, covered):
             end += 1  # "فان" of "لوكاس فان دايك"
@@ -394,6 +419,10 @@ def _name_span(
             names += 1
         end += 1
     return end if names >= _MIN_NAME else None
+
+
+def _is_latin(text: str) -> bool:
+    return text[:1] < _LATIN_END
 
 
 def _plain_name_word(tokens: list[Token], i: int, covered: set[int]) -> bool:
@@ -455,9 +484,17 @@ class Candidate:
 
 
 def _candidates(
-    tokens: list[Token], covered: set[int], countries: set[int], latin: bool = True
+    tokens: list[Token],
+    covered: set[int],
+    countries: set[int],
+    people: set[int],
+    latin: bool = True,
 ) -> list[Candidate]:
-    """Unknown names after titles, in apposition to roles, or in Latin script."""
+    """Unknown names after titles, in apposition to roles, or in Latin script.
+
+    `covered` are the tokens of registry matches, `countries` and `people` of
+    those kinds.
+    """
     found: list[Candidate] = []
     kinds = _KINDS
     for i, token in enumerate(tokens):
@@ -468,7 +505,12 @@ def _candidates(
             start = _skip_complements(tokens, i + 1, countries)
             end = _name_span(tokens, start, covered, nisba=True)
             if end:
-                found.append(Candidate(start, end, _apposed_role(tokens, end)))
+                role = (
+                    _apposed_role(tokens, end)
+                    or _role_before_title(tokens, i, people)
+                    or _title_as_role(bits, i, start)
+                )
+                found.append(Candidate(start, end, role))
                 continue
         if token.text in "،,":
             found.extend(_apposition(tokens, i, covered))
@@ -518,14 +560,21 @@ def _name_start_before(tokens: list[Token], end: int, covered: set[int]) -> int 
     """Start of a name ending at `end`: two words, more only through connectors (بن، عبد).
 
     Without a lexicon a verb before a foreign name looks like a name, so the
-    name is taken short rather than swallowing the word before it.
+    name is taken short rather than swallowing the word before it; a name in
+    Latin letters is taken whole.
     """
     v = vocabulary()
     start = end - 2
-    while start >= 2 and _word(tokens[start - 1]) in v.connectors:
+    if _joins(tokens, start):  # "… دييز-هوشلايتنر،": two words and the hyphen between
+        start -= 2
+    while start >= 2 and (_word(tokens[start - 1]) in v.connectors or _joins(tokens, start - 1)):
         start -= 2
     if start < 0 or _name_span(tokens, start, covered) != end:
         return None
+    while (k := start - (2 if _joins(tokens, start - 1) else 1)) >= 0 and (
+        _LATIN_NAME.match(tokens[k].text) and _name_span(tokens, k, covered) == end
+    ):
+        start = k  # capitals mark a Latin name's words: "José Luis Ábalos، وزير …"
     before = tokens[start - 1] if start else None
     if before is not None and _is_in(before, v.titles):
         return None  # the title rule reads this name
@@ -556,6 +605,34 @@ def _role_up_to(tokens: list[Token], head: int, start: int, end: int) -> tuple[i
     return head, start
 
 
+def _title_as_role(bits: int, title: int, start: int) -> tuple[int, int] | None:
+    """A title that is also a role, with its adjectives: "السفير الإسباني فلان".
+
+    Alone ("السفير فلان") it says too little to be shown as a role.
+    """
+    return (title, start) if bits & _ROLE_HEAD and start > title + 1 else None
+
+
+def _role_before_title(tokens: list[Token], title: int, people: set[int]) -> tuple[int, int] | None:
+    """'<role>، السيد <name>': the role before the comma, unless it is someone else's.
+
+    A role that spans a known official's name is that official's, and so is one
+    set off by commas after a name ("حموشي، المدير العام …، السيد فلان");
+    "، والسيد" starts a list.
+    """
+    comma = title - 1
+    if comma < 1 or tokens[comma].text not in "،,":
+        return None
+    if strip_article(tokens[title].norm) not in vocabulary().titles:
+        return None  # a proclitic on the title: "…، والسيد فلان" is another person
+    head = _role_before(tokens, comma)
+    if head is None or any(k in people for k in range(head, comma)):
+        return None
+    if head and tokens[head - 1].text in "،,":
+        return None
+    return head, comma
+
+
 def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
     if end < len(tokens) and tokens[end].text in "،,":
         return _role_after(tokens, end + 1)
@@ -565,21 +642,37 @@ def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
 def _latin_candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]:
     v = vocabulary()
     out: list[Candidate] = []
-    starts = [k for k, t in enumerate(tokens) if t.text[:1] in _ASCII_UPPER]
+    starts = [k for k, t in enumerate(tokens) if t.text[:1].isupper()]
     if len(starts) < _MIN_NAME:
         return out
     i = starts[0]
     while i < len(tokens):
-        end = i
-        while end < len(tokens) and _LATIN_NAME.match(tokens[end].text) and end not in covered:
-            end += 1
-        if end - i >= _MIN_NAME:
+        end, cut = _latin_run(tokens, i, covered)
+        if cut:
             before = tokens[max(0, i - 2) : i]
             role = _apposed_role(tokens, end) or _role_after(tokens, end)
             if role or any(_is_in(t, v.titles) for t in before):
-                out.append(Candidate(i, min(end, i + _MAX_NAME), role))
+                out.append(Candidate(i, cut, role))
         i = max(end, i + 1)
     return out
+
+
+def _latin_run(tokens: list[Token], i: int, covered: set[int]) -> tuple[int, int | None]:
+    """End of a run of capitalised Latin words at i ("Jean-Marie Guéhenno"), and the
+    end of its first _MAX_NAME words if it has at least _MIN_NAME (else None)."""
+    end, words, cut = i, 0, None
+    while end < len(tokens) and end not in covered:
+        if words and _joins(tokens, end) and _LATIN_NAME.match(tokens[end + 1].text):
+            end += 1
+            continue
+        if not _LATIN_NAME.match(tokens[end].text):
+            break
+        end, words = end + 1, words + 1
+        if words == _MAX_NAME:
+            cut = end
+    if cut is None and words >= _MIN_NAME:
+        cut = end
+    return end, cut
 
 
 def transliterate(name: str) -> str:
@@ -648,11 +741,12 @@ def find_officials(
                 "known": True,
             }
     covered, countries = _inside(matches, *_NAMED), _inside(matches, "country")
+    people = _inside(matches, "official")
     claimed: set[int] = set()  # a name read by two rules is kept once, as first read
     latin = _LATIN_CAPITAL.search(text) is not None  # no token can start with one otherwise
-    for cand in _candidates(tokens, covered, countries, latin):
+    for cand in _candidates(tokens, covered, countries, people, latin):
         name = _text(tokens, cand.start, cand.end, text)
-        latin = name.isascii()
+        latin = _is_latin(name)
         ident = transliterate(name)
         span = set(range(cand.start, cand.end))
         if ident in out or span & covered or span & claimed:

@@ -1,0 +1,137 @@
+"""Names and roles in the shapes of press copy: a role before a title, hyphens, Latin names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sitegen.extract import extract_facts
+from sitegen.registry import load_registry
+
+REF = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("content")
+    (base / "registry").mkdir()
+    (base / "registry" / "officials.yaml").write_text(
+        "- id: karim-test\n  name_en: Karim Test\n  aliases_ar: [كريم التجريبي, التجريبي]\n"
+        "  role_en: Director of Tests\n  country: MA\n"
+        "- id: pedro-gomez-ruiz\n  name_en: Pedro Gómez-Ruiz\n  aliases_ar: [بيدرو غوميث رويث]\n"
+        "  aliases_latin: [Pedro Gómez-Ruiz, Gómez-Ruiz]\n  country: PT\n",
+        encoding="utf-8",
+    )
+    (base / "registry" / "places.yaml").write_text(
+        "- {id: rabat, name_en: Rabat, aliases_ar: [الرباط], country: MA, capital: true}\n"
+        "- {id: lisbon, name_en: Lisbon, aliases_ar: [لشبونة], country: PT, capital: true}\n",
+        encoding="utf-8",
+    )
+    (base / "registry" / "countries.yaml").write_text(
+        "PT: {demonyms_ar: [برتغالي, برتغالية]}\nMA: {demonyms_ar: [مغربي, مغربية]}\n",
+        encoding="utf-8",
+    )
+    (base / "registry" / "topics.yaml").write_text(
+        "terrorism: {en: Terrorism, ar: الإرهاب, cues_ar: [الإرهاب]}\n", encoding="utf-8"
+    )
+    return load_registry(base)
+
+
+def _officials(registry, sentence: str) -> dict[str, dict]:
+    facts = extract_facts(f"عنوان\n{sentence}", "made-up.txt", today=REF, registry=registry)
+    return {o["name_ar"]: o for o in facts["officials"]}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role", "country"),
+    [
+        (
+            "وحضر اللقاء المدير العام للشرطة البرتغالية، السيد جواو كوستا، وعدد من المسؤولين.",
+            "المدير العام للشرطة البرتغالية",
+            "PT",
+        ),
+        (  # a place inside the role is part of it
+            "وحضر اللقاء سفير المملكة المغربية في لشبونة، السيدة سعاد العلوي، وعدد من المسؤولين.",
+            "سفير المملكة المغربية في لشبونة",
+            "MA",
+        ),
+    ],
+)
+def test_a_role_before_a_comma_and_a_title_is_the_names(registry, sentence, role, country):
+    (official,) = _officials(registry, sentence).values()
+    assert (official["role_ar"], official["country"]) == (role, country)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the role is the known official's, set off by the comma before the title
+        "استقبل المدير العام كريم التجريبي، السيد جواو كوستا، الذي يزور المغرب.",
+        # the role between commas after a name is that name's apposition
+        "استقبل التجريبي، المدير العام للأمن الوطني، السيد جواو كوستا، الذي يزور المغرب.",
+        # "، والسيد" starts a list: the role is the first person's
+        "وحضر اللقاء المدير العام للشرطة البرتغالية، والسيد جواو كوستا، وعدد من المسؤولين.",
+    ],
+)
+def test_a_role_that_is_someone_elses_is_not_given_to_the_name_after_a_title(registry, sentence):
+    assert _officials(registry, sentence)["جواو كوستا"]["role_ar"] is None
+
+
+def test_a_role_after_the_name_wins_over_one_before_the_title(registry) -> None:
+    sentence = "استقبل مدير الشرطة البرتغالية، السيد جواو كوستا، مدير الأمن بالرباط، بمكتبه."
+    assert _officials(registry, sentence)["جواو كوستا"]["role_ar"] == "مدير الأمن بالرباط"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role", "country"),
+    [
+        ("وأكد السفير البرتغالي جواو كوستا أن التعاون مستمر.", "السفير البرتغالي", "PT"),
+        ("وأكد المفوض الأوروبي جواو كوستا أن التعاون مستمر.", "المفوض الأوروبي", None),
+        ("وأكد السفير جواو كوستا أن التعاون مستمر.", None, None),  # the title alone says little
+        ("وأكد السيد البرتغالي جواو كوستا أن التعاون مستمر.", None, None),  # no role, a courtesy
+    ],
+)
+def test_a_title_that_is_a_role_gives_it_with_its_adjectives(registry, sentence, role, country):
+    (official,) = _officials(registry, sentence).values()
+    assert (official["role_ar"], official["country"]) == (role, country)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("وأشاد السفير البرتغالي، جواو دياز-كوستا، بالتنسيق الأمني.", "جواو دياز-كوستا"),
+        ("وأكد جان-ماري لوران، مدير الشرطة البرتغالية، أن التعاون مستمر.", "جان-ماري لوران"),
+        ("وأكد السيد جان-ماري لوران أن التعاون مستمر.", "جان-ماري لوران"),
+        ("وأكد مدير الشرطة البرتغالية Jean-Marie Laurent أن التعاون مستمر.", "Jean-Marie Laurent"),
+    ],
+)
+def test_a_hyphen_inside_a_name_keeps_it_whole(registry, sentence, name) -> None:
+    assert list(_officials(registry, sentence)) == [name]
+
+
+def test_a_spaced_dash_after_a_name_ends_it(registry) -> None:
+    sentence = "وقالت مديرة الشرطة البرتغالية صوفيا كوستا - في تصريح للصحافة - إن التعاون مستمر."
+    assert list(_officials(registry, sentence)) == ["صوفيا كوستا"]
+
+
+def test_a_hyphenated_latin_alias_matches_the_whole_name(registry) -> None:
+    # The text's hyphen is a token of its own; the alias "Gómez-Ruiz" is two words.
+    officials = _officials(registry, "وقال الوزير البرتغالي Pedro Gómez-Ruiz إن التعاون مستمر.")
+    assert [(o["id"], name) for name, o in officials.items()] == [
+        ("pedro-gomez-ruiz", "Pedro Gómez-Ruiz")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("وقال José Luis Ábalos، مدير الشرطة البرتغالية، إن التعاون مستمر.", "José Luis Ábalos"),
+        ("وأكد السيد Ángel Núñez أن التعاون مستمر.", "Ángel Núñez"),
+        ("وأكد مدير الشرطة البرتغالية João Guéhenno أن التعاون مستمر.", "João Guéhenno"),
+    ],
+)
+def test_a_latin_name_with_accents_is_read_whole(registry, sentence, name) -> None:
+    officials = _officials(registry, sentence)
+    assert list(officials) == [name]
+    assert officials[name]["name_en"] == name
