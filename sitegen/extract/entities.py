@@ -658,11 +658,15 @@ def _latin_candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]
 
 
 def _latin_run(tokens: list[Token], i: int, covered: set[int]) -> tuple[int, int | None]:
-    """End of a run of capitalised Latin words at i ("Jean-Marie Guéhenno"), and the
-    end of its first _MAX_NAME words if it has at least _MIN_NAME (else None)."""
+    """The end of a run of capitalised Latin words at i ("Jean-Marie Guéhenno"), and its cut.
+
+    The cut is the end of its first _MAX_NAME words, or None when it has fewer
+    than _MIN_NAME.
+    """
     end, words, cut = i, 0, None
     while end < len(tokens) and end not in covered:
-        if words and _joins(tokens, end) and _LATIN_NAME.match(tokens[end + 1].text):
+        joined = words and _joins(tokens, end) and end + 1 not in covered
+        if joined and _LATIN_NAME.match(tokens[end + 1].text):
             end += 1
             continue
         if not _LATIN_NAME.match(tokens[end].text):
