@@ -46,6 +46,15 @@ def test_ranges_give_every_day() -> None:
     assert _dates("من 3 إلى 5 مارس 2024") == ["2024-03-03", "2024-03-04", "2024-03-05"]
 
 
+@pytest.mark.parametrize("text", ["ما بين 13 و15 مارس 2024", "في الفترة بين 13 و 15 مارس 2024"])
+def test_between_two_days_is_a_range(text: str) -> None:
+    assert _dates(text) == ["2024-03-13", "2024-03-14", "2024-03-15"]
+
+
+def test_two_days_without_between_are_a_list() -> None:
+    assert _dates("يومي 13 و15 مارس 2024") == ["2024-03-13", "2024-03-15"]
+
+
 def test_weekday_picks_the_latest_matching_year_before_the_reference() -> None:
     # 15 September is a Thursday in 2022 (and 2016); not after the reference date.
     assert _dates("صباح الخميس 15 شتنبر", REF) == ["2022-09-15"]

@@ -57,6 +57,7 @@ class _Vocab:
     weekdays: dict[str, int]
     day_words: dict[str, int]
     range_words: frozenset[str]
+    range_openers: frozenset[str]
     list_words: frozenset[str]
     skip_words: frozenset[str]
     year_suffixes: frozenset[str]
@@ -101,6 +102,7 @@ def vocab() -> _Vocab:
         weekdays=weekdays,
         day_words={strip_article(normalize(k)): int(v) for k, v in data["day_words"].items()},
         range_words=norm_set("range_words"),
+        range_openers=norm_set("range_openers"),
         list_words=norm_set("list_words"),
         skip_words=norm_set("skip_words"),
         year_suffixes=norm_set("year_suffixes"),
@@ -150,7 +152,7 @@ def _weekday_of(token: Token) -> int | None:
 
 
 def _days_before(tokens: list[Token], i: int) -> tuple[list[int], int]:
-    """Day numbers ending just before token i ("13 و14", "28 و 29", "13 إلى 15").
+    """Day numbers ending just before token i ("13 و14", "28 و 29", "13 إلى 15", "بين 13 و15").
 
     Returns the days (ranges expanded) and the index of the first day token.
     """
@@ -175,7 +177,14 @@ def _days_before(tokens: list[Token], i: int) -> tuple[list[int], int]:
         elif days or word not in v.skip_words:
             break
         j -= 1
+    if len(days) == 2 and days[0] < days[1] and j >= 0 and _opens_range(tokens[j]):
+        days = list(range(days[0], days[1] + 1))  # "ما بين 13 و15 مارس": 13, 14, 15
     return days, first
+
+
+def _opens_range(token: Token) -> bool:
+    """'بين' (or 'وبين') before two days joined by 'و' makes them a range, not a list."""
+    return any(v in vocab().range_openers for v in core_variants(token.norm))
 
 
 def _weekday_before(tokens: list[Token], first: int) -> tuple[int | None, int]:
