@@ -10,37 +10,14 @@ import pytest
 from sitegen.extract import FACT_KEYS, extract_facts
 from sitegen.extract.entities import transliterate
 from sitegen.extract.resources import load_data
-from sitegen.registry import load_registry
+from tests.registries import write_registry
 
 REF = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory):
-    base = tmp_path_factory.mktemp("content")
-    (base / "registry").mkdir()
-    (base / "registry" / "officials.yaml").write_text(
-        "- id: karim-test\n  name_en: Karim Test\n  aliases_ar: [كريم التجريبي, التجريبي]\n"
-        "  role_en: Director of Tests\n  country: MA\n",
-        encoding="utf-8",
-    )
-    (base / "registry" / "places.yaml").write_text(
-        "- {id: rabat, name_en: Rabat, aliases_ar: [الرباط], country: MA, capital: true}\n"
-        "- {id: lisbon, name_en: Lisbon, aliases_ar: [لشبونة], country: PT, capital: true}\n"
-        "- {id: tangier, name_en: Tangier, aliases_ar: [طنجة], country: MA, capital: false}\n",
-        encoding="utf-8",
-    )
-    (base / "registry" / "countries.yaml").write_text(
-        "PT: {demonyms_ar: [برتغالي, برتغالية]}\nMA: {demonyms_ar: [مغربي, مغربية]}\n",
-        encoding="utf-8",
-    )
-    (base / "registry" / "topics.yaml").write_text(
-        "terrorism: {en: Terrorism, ar: الإرهاب, cues_ar: [الإرهاب]}\n"
-        "cybercrime: {en: Cybercrime, ar: الجريمة السيبرانية, cues_ar: [الإرهاب الإلكتروني]}\n"
-        "training: {en: Training, ar: التكوين, cues_ar: [دورات تكوينية]}\n",
-        encoding="utf-8",
-    )
-    return load_registry(base)
+def registry(made_up_registry):
+    return made_up_registry
 
 
 def _facts(registry, text: str) -> dict:
@@ -275,30 +252,22 @@ def test_a_country_adjective_is_formed_from_its_cldr_name(registry, headline, is
 
 
 def test_a_registry_blocks_a_formed_adjective(tmp_path: Path) -> None:
-    (tmp_path / "registry").mkdir()
-    (tmp_path / "registry" / "countries.yaml").write_text(
-        "CA: {not_names_ar: [كندي]}\n", encoding="utf-8"
-    )
-    blocked = load_registry(tmp_path)
+    blocked = write_registry(tmp_path, countries="CA: {not_names_ar: [كندي]}\n")
     text = "زيارة وفد أمني كندي إلى الرباط\nخبر عن التعاون الأمني بين البلدين."
     assert "CA" not in _facts(blocked, text)["countries"]
 
 
 @pytest.fixture(scope="module")
 def paris_and_albares(tmp_path_factory: pytest.TempPathFactory):
-    base = tmp_path_factory.mktemp("content")
-    (base / "registry").mkdir()
-    (base / "registry" / "officials.yaml").write_text(
-        "- id: jose-manuel-albares\n  name_en: José Manuel Albares\n"
-        "  aliases_ar: [خوسيه مانويل ألباريس, ألباريس]\n  country: ES\n"
-        "- id: rami-elias\n  name_en: Rami Elias\n  aliases_ar: [رامي إلياس]\n  country: LB\n",
-        encoding="utf-8",
+    return write_registry(
+        tmp_path_factory.mktemp("content"),
+        officials=(
+            "- id: jose-manuel-albares\n  name_en: José Manuel Albares\n"
+            "  aliases_ar: [خوسيه مانويل ألباريس, ألباريس]\n  country: ES\n"
+            "- id: rami-elias\n  name_en: Rami Elias\n  aliases_ar: [رامي إلياس]\n  country: LB\n"
+        ),
+        places="- {id: paris, name_en: Paris, aliases_ar: [باريس], country: FR, capital: true}\n",
     )
-    (base / "registry" / "places.yaml").write_text(
-        "- {id: paris, name_en: Paris, aliases_ar: [باريس], country: FR, capital: true}\n",
-        encoding="utf-8",
-    )
-    return load_registry(base)
 
 
 @pytest.mark.parametrize("written", ["بباريس", "وباريس", "في باريس"])

@@ -7,35 +7,13 @@ from datetime import date
 import pytest
 
 from sitegen.extract import extract_facts
-from sitegen.registry import load_registry
 
 REF = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory):
-    base = tmp_path_factory.mktemp("content")
-    (base / "registry").mkdir()
-    (base / "registry" / "officials.yaml").write_text(
-        "- id: karim-test\n  name_en: Karim Test\n  aliases_ar: [كريم التجريبي, التجريبي]\n"
-        "  role_en: Director of Tests\n  country: MA\n"
-        "- id: pedro-gomez-ruiz\n  name_en: Pedro Gómez-Ruiz\n  aliases_ar: [بيدرو غوميث رويث]\n"
-        "  aliases_latin: [Pedro Gómez-Ruiz, Gómez-Ruiz]\n  country: PT\n",
-        encoding="utf-8",
-    )
-    (base / "registry" / "places.yaml").write_text(
-        "- {id: rabat, name_en: Rabat, aliases_ar: [الرباط], country: MA, capital: true}\n"
-        "- {id: lisbon, name_en: Lisbon, aliases_ar: [لشبونة], country: PT, capital: true}\n",
-        encoding="utf-8",
-    )
-    (base / "registry" / "countries.yaml").write_text(
-        "PT: {demonyms_ar: [برتغالي, برتغالية]}\nMA: {demonyms_ar: [مغربي, مغربية]}\n",
-        encoding="utf-8",
-    )
-    (base / "registry" / "topics.yaml").write_text(
-        "terrorism: {en: Terrorism, ar: الإرهاب, cues_ar: [الإرهاب]}\n", encoding="utf-8"
-    )
-    return load_registry(base)
+def registry(made_up_registry):
+    return made_up_registry
 
 
 def _officials(registry, sentence: str) -> dict[str, dict]:
