@@ -216,7 +216,7 @@ def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
             found = gaz.heads(norm)
         if not found:
             continue
-        nxt = i + 2 if i + 1 < last and _joins(tokens, i + 1) else i + 1
+        nxt = i + 2 if _joins(tokens, i + 1) else i + 1  # _joins bounds-checks
         second = tokens[nxt].norm if nxt <= last else None
         for variant, entry in found:
             words = entry.words
