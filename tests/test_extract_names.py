@@ -113,3 +113,43 @@ def test_a_latin_name_with_accents_is_read_whole(registry, sentence, name) -> No
     officials = _officials(registry, sentence)
     assert list(officials) == [name]
     assert officials[name]["name_en"] == name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        (  # before a comma and a title
+            "استقبل المدير العام نائب وزيرة الداخلية البرتغالية، السيدة ماريا سيلفا، بالرباط.",
+            "نائب وزيرة الداخلية البرتغالية",
+        ),
+        (  # before a comma
+            "وصرح مستشار رئيس الحكومة البرتغالية، جواو كوستا، للصحافة.",
+            "مستشار رئيس الحكومة البرتغالية",
+        ),
+        (  # across one noun
+            "وحضر رئيس ديوان وزير الداخلية البرتغالي، السيد جواو كوستا، الاجتماع.",
+            "رئيس ديوان وزير الداخلية البرتغالي",
+        ),
+        (  # right before the name
+            "وقال نائب رئيس الشرطة البرتغالية جواو كوستا إن التعاون مستمر.",
+            "نائب رئيس الشرطة البرتغالية",
+        ),
+    ],
+)
+def test_a_deputy_or_adviser_keeps_the_first_head_of_the_role(registry, sentence, role) -> None:
+    (official,) = _officials(registry, sentence).values()
+    assert (official["role_ar"], official["country"]) == (role, "PT")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a definite word before the head is another phrase: the subject of the verb
+        "استقبل رئيس الحكومة وزير الداخلية البرتغالي، السيد جواو كوستا، بالرباط.",
+        # a function word is no link of a chain
+        "وقال مسؤول إن وزير الداخلية البرتغالي، السيد جواو كوستا، يزور الرباط.",
+    ],
+)
+def test_a_role_chain_starts_only_at_a_bare_head(registry, sentence) -> None:
+    role = _officials(registry, sentence)["جواو كوستا"]["role_ar"]
+    assert role == "وزير الداخلية البرتغالي"

@@ -457,8 +457,34 @@ def _role_before(tokens: list[Token], end: int) -> int | None:
         if _is_stop(tokens[j]) or _is_in(tokens[j], v.relatives):
             return None
         if _is_in(tokens[j], v.role_heads):
-            return j
+            return _chain_start(tokens, j)
     return None
+
+
+def _chain_start(tokens: list[Token], head: int) -> int:
+    """The first head of a construct chain ending at `head`.
+
+    "نائب وزيرة الداخلية" is the deputy's role, not the minister's; so are
+    "مستشار رئيس الحكومة" and, across one noun, "رئيس ديوان وزير الداخلية".
+    Only a bare word (no article, no proclitic) can open such a chain.
+    """
+    while head > 0:
+        if _opens_chain(tokens[head - 1]):
+            head -= 1
+        elif head > 1 and _links_chain(tokens[head - 1]) and _opens_chain(tokens[head - 2]):
+            head -= 2
+        else:
+            break
+    return head
+
+
+def _opens_chain(token: Token) -> bool:
+    return not token.has_article and token.norm in vocabulary().role_heads
+
+
+def _links_chain(token: Token) -> bool:
+    """A bare noun between two heads of a chain ("ديوان" in "رئيس ديوان وزير")."""
+    return token.is_word and not token.has_article and not _kind(token.norm)
 
 
 def _role_after(tokens: list[Token], start: int) -> tuple[int, int] | None:
@@ -600,9 +626,10 @@ def _role_up_to(tokens: list[Token], head: int, start: int, end: int) -> tuple[i
     words before may be the host's: a role after the name is the name's own. Without
     one, the title is left out ("وزير الداخلية السيد فلان" → "وزير الداخلية").
     """
+    first = _chain_start(tokens, head)
     if start - 1 > head and _is_in(tokens[start - 1], vocabulary().titles):
-        return _apposed_role(tokens, end) or (head, start - 1)
-    return head, start
+        return _apposed_role(tokens, end) or (first, start - 1)
+    return first, start
 
 
 def _title_as_role(bits: int, title: int, start: int) -> tuple[int, int] | None:
