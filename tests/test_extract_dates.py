@@ -55,6 +55,33 @@ def test_two_days_without_between_are_a_list() -> None:
     assert _dates("يومي 13 و15 مارس 2024") == ["2024-03-13", "2024-03-15"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وصل الوفد يوم الأول من مارس 2023", "2023-03-01"),
+        ("في العاشر من مارس 2023", "2023-03-10"),
+        ("في الحادي عشر من شتنبر 2001", "2001-09-11"),
+        ("الأربعاء الخامس عشر من مارس 2023", "2023-03-15"),  # after a weekday
+        ("يوم الحادي والعشرين من مارس 2023", "2023-03-21"),
+        ("منذ الثلاثين من يونيو 2022", "2022-06-30"),
+    ],
+)
+def test_ordinal_day_words(text: str, expected: str) -> None:
+    assert _dates(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "خلال الأسبوع الأول من مارس 2023",  # a week of March, not its first day
+        "في النصف الثاني من مارس 2023",
+        "في الثلاثين من فبراير 2023",  # no such day
+    ],
+)
+def test_an_ordinal_without_an_opener_or_a_real_day_is_no_date(text: str) -> None:
+    assert _dates(text) == []
+
+
 def test_weekday_picks_the_latest_matching_year_before_the_reference() -> None:
     # 15 September is a Thursday in 2022 (and 2016); not after the reference date.
     assert _dates("صباح الخميس 15 شتنبر", REF) == ["2022-09-15"]

@@ -56,6 +56,10 @@ class _Vocab:
     month_heads: dict[str, int]  # first word → longest month name length (words)
     weekdays: dict[str, int]
     day_words: dict[str, int]
+    ordinal_days: dict[str, int]
+    ordinal_units: dict[str, int]
+    ordinal_tens: dict[str, int]
+    ordinal_openers: frozenset[str]
     range_words: frozenset[str]
     range_openers: frozenset[str]
     list_words: frozenset[str]
@@ -96,11 +100,18 @@ def vocab() -> _Vocab:
     def norm_set(name: str) -> frozenset[str]:
         return frozenset(strip_article(normalize(w)) for w in data[name])
 
+    def norm_map(name: str) -> dict[str, int]:
+        return {strip_article(normalize(k)): int(v) for k, v in data[name].items()}
+
     return _Vocab(
         months=months,
         month_heads=heads,
         weekdays=weekdays,
-        day_words={strip_article(normalize(k)): int(v) for k, v in data["day_words"].items()},
+        day_words=norm_map("day_words"),
+        ordinal_days=norm_map("ordinal_days"),
+        ordinal_units=norm_map("ordinal_units"),
+        ordinal_tens=norm_map("ordinal_tens"),
+        ordinal_openers=norm_set("ordinal_openers"),
         range_words=norm_set("range_words"),
         range_openers=norm_set("range_openers"),
         list_words=norm_set("list_words"),
@@ -162,6 +173,11 @@ def _days_before(tokens: list[Token], i: int) -> tuple[list[int], int]:
     link: str | None = None  # what joins the day found to the one before it
     j = i - 1
     while j >= 0:
+        ordinal = None if days else _ordinal_ending_at(tokens, j)
+        if ordinal is not None:  # "في الخامس عشر من مارس": the day nearest the month
+            days, first = [ordinal[0]], ordinal[1]
+            j = first - 1
+            continue
         day, joined = _day_value(tokens[j])
         word = strip_article(tokens[j].norm)
         if day is not None and (not days or link):
@@ -180,6 +196,25 @@ def _days_before(tokens: list[Token], i: int) -> tuple[list[int], int]:
     if len(days) == 2 and days[0] < days[1] and j >= 0 and _opens_range(tokens[j]):
         days = list(range(days[0], days[1] + 1))  # "ما بين 13 و15 مارس": 13, 14, 15
     return days, first
+
+
+def _ordinal_ending_at(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """(day, first token) of an ordinal day word ending at token j, after an opener."""
+    v = vocab()
+    word = strip_article(tokens[j].norm)
+    unit = v.ordinal_units.get(strip_article(tokens[j - 1].norm)) if j else None
+    if word in v.ordinal_tens and unit is not None:
+        day, first = unit + v.ordinal_tens[word], j - 1
+    elif word in v.ordinal_days:
+        day, first = v.ordinal_days[word], j
+    else:
+        return None
+    if day > 31 or not tokens[first].has_article or first == 0:
+        return None
+    before = tokens[first - 1]
+    if strip_article(before.norm) in v.ordinal_openers or _weekday_of(before) is not None:
+        return day, first
+    return None
 
 
 def _opens_range(token: Token) -> bool:
