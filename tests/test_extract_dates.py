@@ -51,6 +51,44 @@ def test_between_two_days_is_a_range(text: str) -> None:
     assert _dates(text) == ["2024-03-13", "2024-03-14", "2024-03-15"]
 
 
+def _days(first: str, last: str) -> list[str]:
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    return [date.fromordinal(n).isoformat() for n in range(start.toordinal(), end.toordinal() + 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("من 28 فبراير إلى 2 مارس 2023", "2023-02-28", "2023-03-02"),
+        ("من 28 فبراير إلى 2 مارس 2024", "2024-02-28", "2024-03-02"),  # 29 February too
+        ("30 يونيو - 1 يوليوز 2024", "2024-06-30", "2024-07-01"),
+        ("من 30 يونيو إلى غاية 2 يوليوز 2024", "2024-06-30", "2024-07-02"),
+        ("من 13 مارس إلى 15 مارس 2024", "2024-03-13", "2024-03-15"),
+        ("من 28 دجنبر إلى 2 يناير 2023", "2022-12-28", "2023-01-02"),  # year of the last end
+        ("من 28 دجنبر 2022 إلى 2 يناير", "2022-12-28", "2023-01-02"),  # year of the first end
+        ("من 28 دجنبر إلى 2 يناير", "2025-12-28", "2026-01-02"),  # both inferred together
+    ],
+)
+def test_a_range_across_a_month_end_gives_every_day(text: str, first: str, last: str) -> None:
+    found = find_dates(text, tokenize(text), REF).dates
+    assert [d.date.isoformat() for d in found] == _days(first, last)
+    assert {d.text for d in found} == {text.removeprefix("من ")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("أجل الاجتماع من 3 مارس إلى 5 أبريل 2024", ["2024-03-03", "2024-04-05"]),  # too long
+        ("من 3 مارس 2023 إلى 2 أبريل 2024", ["2023-03-03", "2024-04-02"]),  # another year
+        ("من 28 فبراير إلى 2 ماي 2023", ["2023-02-28", "2023-05-02"]),  # not the next month
+        ("في 28 فبراير و2 مارس 2023", ["2023-02-28", "2023-03-02"]),  # a list
+        ("من 15 مارس إلى 13 مارس 2024", ["2024-03-15", "2024-03-13"]),  # backwards
+    ],
+)
+def test_two_dates_that_are_no_range_keep_their_ends(text: str, expected: list[str]) -> None:
+    assert _dates(text) == expected
+
+
 def test_two_days_without_between_are_a_list() -> None:
     assert _dates("يومي 13 و15 مارس 2024") == ["2024-03-13", "2024-03-15"]
 

@@ -10,7 +10,7 @@ weekday it is said to fall on, else from the reference date.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
@@ -26,6 +26,8 @@ _ISO = re.compile(r"(?<![\d/])((?:19|20)\d\d)([/.-])(\d{1,2})\2(\d{1,2})(?![\d/]
 # A digit, spaces, a separator: in every match of _NUMERIC and of _ISO.
 _NUMERIC_HINT = re.compile(r"\d\s*[/.-]")
 _WEEKDAY_SEARCH_YEARS = 40
+# The longest range whose ends name their months that is read as a stay, not a change of date.
+_RANGE_ACROSS_MAX_DAYS = 21
 _INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -48,6 +50,7 @@ class _Phrase:
     weekday: int | None
     start: int  # char offsets in the text
     end: int
+    continues: bool = False  # the last end of "28 فبراير إلى 2 مارس": its year follows the first's
 
 
 @dataclass(frozen=True)
@@ -288,10 +291,50 @@ def _phrases(tokens: list[Token]) -> list[_Phrase]:
                 out.append(_Phrase((), number, year, None, tokens[i].start, tokens[end - 1].end))
             continue
         weekday, start = _weekday_before(tokens, first)
-        out.append(
-            _Phrase(tuple(days), number, year, weekday, tokens[start].start, tokens[end - 1].end)
+        phrase = _Phrase(
+            tuple(days), number, year, weekday, tokens[start].start, tokens[end - 1].end
         )
+        if out and _after_range_word(tokens, start, out[-1]):
+            out[-1], phrase = _range_across(out[-1], phrase) or (out[-1], phrase)
+        out.append(phrase)
     return out
+
+
+def _after_range_word(tokens: list[Token], start: int, previous: _Phrase) -> bool:
+    """True when range words ("إلى", "إلى غاية", "-") alone part token `start` from `previous`."""
+    range_words = vocab().range_words
+    j = start - 1
+    while j >= 0 and start - j <= 2 and strip_article(tokens[j].norm) in range_words:
+        j -= 1
+    return j < start - 1 and j >= 0 and tokens[j].end == previous.end
+
+
+def _range_across(first: _Phrase, last: _Phrase) -> tuple[_Phrase, _Phrase] | None:
+    """Both ends of "من 28 فبراير إلى 2 مارس" (or "من 13 مارس إلى 15 مارس"), every day given.
+
+    Only within _RANGE_ACROSS_MAX_DAYS: a longer span is rather a change of date
+    ("أجل الاجتماع من 3 مارس إلى 5 أبريل").
+    """
+    wraps = int(first.month == 12 and last.month == 1)
+    if not first.days or last.month not in (first.month, first.month % 12 + 1):
+        return None
+    if first.year is not None and last.year is not None and first.year + wraps != last.year:
+        return None
+    end_day, start_day = first.days[-1], last.days[0]
+    span = start_day - end_day if last.month == first.month else start_day + 31 - end_day
+    if not 0 < span <= _RANGE_ACROSS_MAX_DAYS:
+        return None
+    if last.month == first.month:
+        first_days, last_days = (*first.days, *range(end_day + 1, start_day)), last.days
+    else:  # days past the month's end (31 April) are dropped as no date
+        first_days, last_days = (
+            (*first.days, *range(end_day + 1, 32)),
+            (*range(1, start_day), *last.days),
+        )
+    return (
+        replace(first, days=first_days, end=last.end),
+        replace(last, days=last_days, start=first.start, continues=True),
+    )
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -324,6 +367,26 @@ def _infer_year(phrase: _Phrase, article_years: list[int], reference: date) -> i
         return candidates[0]
     this_year = _valid(reference.year, phrase.month, day)
     return reference.year if this_year and this_year <= reference else reference.year - 1
+
+
+def _year_of(
+    phrases: list[_Phrase],
+    index: int,
+    resolved: list[int | None],
+    years: list[int],
+    reference: date,
+) -> int | None:
+    """The phrase's year: stated, else that of the range's other end, else inferred."""
+    phrase = phrases[index]
+    if phrase.year is not None:
+        return phrase.year
+    if phrase.continues:  # "من 28 دجنبر 2022 إلى 2 يناير": the year after the first end's
+        before, year = phrases[index - 1], resolved[index - 1]
+        return None if year is None else year + int(phrase.month < before.month)
+    after = phrases[index + 1] if index + 1 < len(phrases) else None
+    if after is not None and after.continues and after.year is not None:
+        return after.year - int(after.month < phrase.month)  # "من 28 دجنبر إلى 2 يناير 2023"
+    return _infer_year(phrase, years, reference) if phrase.days else None
 
 
 def _numeric(text: str) -> list[FoundDate]:
@@ -361,11 +424,13 @@ def find_dates(
     years = list(dict.fromkeys(years))
     found: list[FoundDate] = []
     months: list[tuple[str, int]] = []
-    for phrase in phrases:
+    resolved: list[int | None] = []
+    for index, phrase in enumerate(phrases):
+        year = _year_of(phrases, index, resolved, years, reference)
+        resolved.append(year)
         if not phrase.days:
             months.append((f"{phrase.year:04d}-{phrase.month:02d}", phrase.start))
             continue
-        year = phrase.year or _infer_year(phrase, years, reference)
         if year is None:
             continue
         span = text[phrase.start : phrase.end]
