@@ -120,6 +120,25 @@ def test_an_ordinal_without_an_opener_or_a_real_day_is_no_date(text: str) -> Non
     assert _dates(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "span"),
+    [
+        ("في فاتح يناير من سنة 2023", "2023-01-01", "فاتح يناير من سنة 2023"),
+        ("يوم 15 مارس من عام 2023", "2023-03-15", "15 مارس من عام 2023"),
+        ("يوم 15 مارس سنة 2023", "2023-03-15", "15 مارس سنة 2023"),
+        ("يوم 15 مارس من سنة", "2026-03-15", "15 مارس"),  # no year: the words are no part
+    ],
+)
+def test_a_year_after_year_words(text: str, expected: str, span: str) -> None:
+    (found,) = find_dates(text, tokenize(text), REF).dates
+    assert (found.date.isoformat(), found.text) == (expected, span)
+
+
+def test_a_month_and_a_year_after_year_words() -> None:
+    text = "في يناير من عام 2025"
+    assert find_dates(text, tokenize(text), REF).months == [("2025-01", 3)]
+
+
 def test_weekday_picks_the_latest_matching_year_before_the_reference() -> None:
     # 15 September is a Thursday in 2022 (and 2016); not after the reference date.
     assert _dates("صباح الخميس 15 شتنبر", REF) == ["2022-09-15"]

@@ -69,6 +69,7 @@ class _Vocab:
     skip_words: frozenset[str]
     year_suffixes: frozenset[str]
     year_words: frozenset[str]
+    year_word_openers: frozenset[str]
     today_words: frozenset[str]
     yesterday_words: frozenset[str]
     past_words: frozenset[str]
@@ -121,6 +122,7 @@ def vocab() -> _Vocab:
         skip_words=norm_set("skip_words"),
         year_suffixes=norm_set("year_suffixes"),
         year_words=norm_set("year_words"),
+        year_word_openers=norm_set("year_word_openers"),
         today_words=norm_set("today_words"),
         yesterday_words=norm_set("yesterday_words"),
         past_words=norm_set("past_words"),
@@ -245,17 +247,27 @@ def _weekday_before(tokens: list[Token], first: int) -> tuple[int | None, int]:
     return weekday, start
 
 
+def _year_word_at(tokens: list[Token], k: int) -> bool:
+    return k < len(tokens) and strip_article(tokens[k].norm) in vocab().year_words
+
+
 def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
-    """A year right after the month (optionally 'سنة 2025', '2025م'), and the end index."""
+    """A year right after the month (optionally 'سنة 2025', '2025م'), and the end index.
+
+    Without a year the end is `k`: "سنة" alone is no part of the date.
+    """
     v = vocab()
-    if k < len(tokens) and strip_article(tokens[k].norm) in v.year_words:
-        k += 1
-    if k < len(tokens):
-        norm = tokens[k].norm
+    j = k
+    if _year_word_at(tokens, j + 1) and strip_article(tokens[j].norm) in v.year_word_openers:
+        j += 1  # "فاتح يناير من سنة 2023"
+    if _year_word_at(tokens, j):
+        j += 1
+    if j < len(tokens):
+        norm = tokens[j].norm
         suffix = next((x for x in v.year_suffixes if norm.endswith(x)), "")
         digits = norm[: len(norm) - len(suffix)]
         if _YEAR.match(digits):
-            return int(digits), k + 1
+            return int(digits), j + 1
     return None, k
 
 
