@@ -139,6 +139,45 @@ def test_a_month_and_a_year_after_year_words() -> None:
     assert find_dates(text, tokenize(text), REF).months == [("2025-01", 3)]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("سينعقد الاجتماع يوم 15 يناير المقبل", "2027-01-15"),  # REF is 23 November 2026
+        ("في 15 دجنبر القادم", "2026-12-15"),
+        ("في 15 نونبر المقبل", "2027-11-15"),
+        ("يوم 30 نونبر الجاري", "2026-11-30"),  # after REF, but this month
+        ("في 15 دجنبر الماضي", "2025-12-15"),
+        ("في 15 مارس من السنة المقبلة", "2027-03-15"),
+        ("في 15 مارس من العام الماضي", "2025-03-15"),
+        ("في 15 مارس من هذا العام", "2026-03-15"),
+    ],
+)
+def test_a_year_said_in_words_after_the_month(text: str, expected: str) -> None:
+    # Before the article's other years: "المقبل" in a 2026 article is never 2026-01-15.
+    assert _dates(text, REF, [2026]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("في يناير المقبل", "2027-01"),
+        ("في نونبر الماضي", "2025-11"),
+        ("في أكتوبر الماضي", "2026-10"),
+    ],
+)
+def test_a_month_with_its_year_said_in_words(text: str, month: str) -> None:
+    assert [m for m, _ in find_dates(text, tokenize(text), REF).months] == [month]
+
+
+def test_a_weekday_outweighs_a_year_said_in_words() -> None:
+    # 29 May is a Wednesday in 2024, not in 2026: the article's own date is unknown.
+    assert _dates("زوال الأربعاء 29 ماي الجاري", REF) == ["2024-05-29"]
+
+
+def test_a_range_ending_next_month_takes_its_year_from_words() -> None:
+    assert _dates("من 30 دجنبر إلى 2 يناير المقبل", REF) == _days("2026-12-30", "2027-01-02")
+
+
 def test_weekday_picks_the_latest_matching_year_before_the_reference() -> None:
     # 15 September is a Thursday in 2022 (and 2016); not after the reference date.
     assert _dates("صباح الخميس 15 شتنبر", REF) == ["2022-09-15"]

@@ -51,6 +51,8 @@ class _Phrase:
     start: int  # char offsets in the text
     end: int
     continues: bool = False  # the last end of "28 فبراير إلى 2 مارس": its year follows the first's
+    relative: str | None = None  # "next" or "last": "15 دجنبر المقبل", "مارس الماضي"
+    year_offset: int | None = None  # from the reference year: "29 ماي الجاري", "من السنة المقبلة"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class _Vocab:
     year_suffixes: frozenset[str]
     year_words: frozenset[str]
     year_word_openers: frozenset[str]
+    month_relatives: dict[str, str]
+    year_relatives: dict[str, int]
+    year_demonstratives: frozenset[str]
     today_words: frozenset[str]
     yesterday_words: frozenset[str]
     past_words: frozenset[str]
@@ -123,6 +128,11 @@ def vocab() -> _Vocab:
         year_suffixes=norm_set("year_suffixes"),
         year_words=norm_set("year_words"),
         year_word_openers=norm_set("year_word_openers"),
+        month_relatives={
+            strip_article(normalize(k)): v for k, v in data["month_relatives"].items()
+        },
+        year_relatives=norm_map("year_relatives"),
+        year_demonstratives=norm_set("year_demonstratives"),
         today_words=norm_set("today_words"),
         yesterday_words=norm_set("yesterday_words"),
         past_words=norm_set("past_words"),
@@ -247,8 +257,33 @@ def _weekday_before(tokens: list[Token], first: int) -> tuple[int | None, int]:
     return weekday, start
 
 
+def _word(tokens: list[Token], k: int) -> str:
+    return strip_article(tokens[k].norm) if k < len(tokens) else ""
+
+
 def _year_word_at(tokens: list[Token], k: int) -> bool:
-    return k < len(tokens) and strip_article(tokens[k].norm) in vocab().year_words
+    return _word(tokens, k) in vocab().year_words
+
+
+def _relative_after(tokens: list[Token], k: int) -> tuple[str | None, int | None, int]:
+    """(relative, year offset, end index) of the year said in words after a month.
+
+    "15 دجنبر المقبل" is the next 15 December, "29 ماي الجاري" this year's,
+    "15 مارس من السنة المقبلة" next year's.
+    """
+    v = vocab()
+    kind = v.month_relatives.get(_word(tokens, k))
+    if kind is not None:
+        return (None, 0, k + 1) if kind == "this" else (kind, None, k + 1)
+    j = k + (_word(tokens, k) in v.year_word_openers)
+    demonstrative = _word(tokens, j) in v.year_demonstratives  # "من هذا العام"
+    j += demonstrative
+    if not _year_word_at(tokens, j):
+        return None, None, k
+    offset = 0 if demonstrative else v.year_relatives.get(_word(tokens, j + 1))
+    if offset is None:
+        return None, None, k
+    return None, offset, j + (1 if demonstrative else 2)
 
 
 def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
@@ -298,13 +333,20 @@ def _phrases(tokens: list[Token]) -> list[_Phrase]:
         days, first = _days_before(tokens, i)
         glossed = _gloss_end(tokens, i + size, number)
         year, end = _year_after(tokens, glossed)
+        relative, offset = None, None
+        if year is None:
+            relative, offset, end = _relative_after(tokens, end)
         if not days:
-            if year is not None:  # "يناير 2025": a month, kept for event dates
-                out.append(_Phrase((), number, year, None, tokens[i].start, tokens[end - 1].end))
+            if year is not None or relative or offset is not None:  # "يناير 2025": for event dates
+                span = tokens[i].start, tokens[end - 1].end
+                out.append(
+                    _Phrase((), number, year, None, *span, relative=relative, year_offset=offset)
+                )
             continue
         weekday, start = _weekday_before(tokens, first)
+        span = tokens[start].start, tokens[end - 1].end
         phrase = _Phrase(
-            tuple(days), number, year, weekday, tokens[start].start, tokens[end - 1].end
+            tuple(days), number, year, weekday, *span, relative=relative, year_offset=offset
         )
         if out and _after_range_word(tokens, start, out[-1]):
             out[-1], phrase = _range_across(out[-1], phrase) or (out[-1], phrase)
@@ -388,17 +430,46 @@ def _year_of(
     years: list[int],
     reference: date,
 ) -> int | None:
-    """The phrase's year: stated, else that of the range's other end, else inferred."""
+    """The phrase's year: stated or said, else that of the range's other end, else inferred."""
     phrase = phrases[index]
-    if phrase.year is not None:
-        return phrase.year
+    own = _own_year(phrase, reference)
+    if own is not None:
+        return own
     if phrase.continues:  # "من 28 دجنبر 2022 إلى 2 يناير": the year after the first end's
         before, year = phrases[index - 1], resolved[index - 1]
         return None if year is None else year + int(phrase.month < before.month)
     after = phrases[index + 1] if index + 1 < len(phrases) else None
-    if after is not None and after.continues and after.year is not None:
-        return after.year - int(after.month < phrase.month)  # "من 28 دجنبر إلى 2 يناير 2023"
+    if after is not None and after.continues and (year := _own_year(after, reference)):
+        return year - int(after.month < phrase.month)  # "من 28 دجنبر إلى 2 يناير 2023"
     return _infer_year(phrase, years, reference) if phrase.days else None
+
+
+def _own_year(phrase: _Phrase, reference: date) -> int | None:
+    """The year stated, or said in words and not belied by the weekday given."""
+    if phrase.year is not None:
+        return phrase.year
+    if phrase.year_offset is not None:
+        year = reference.year + phrase.year_offset
+    elif phrase.relative is not None:
+        year = _next_or_last_year(phrase, reference)
+    else:
+        return None
+    if phrase.weekday is not None and phrase.days:
+        said = _valid(year, phrase.month, phrase.days[0])
+        if said is None or said.weekday() != phrase.weekday:
+            return None  # "الأربعاء 29 ماي الجاري" in an article of unknown date: trust the weekday
+    return year
+
+
+def _next_or_last_year(phrase: _Phrase, reference: date) -> int:
+    """The year of the next ("المقبل") or the last ("الماضي") such day or month."""
+    if phrase.days:
+        when, now = (phrase.month, phrase.days[0]), (reference.month, reference.day)
+    else:
+        when, now = (phrase.month, 0), (reference.month, 0)
+    if phrase.relative == "next":
+        return reference.year + int(when <= now)
+    return reference.year - int(when >= now)
 
 
 def _numeric(text: str) -> list[FoundDate]:
@@ -440,10 +511,10 @@ def find_dates(
     for index, phrase in enumerate(phrases):
         year = _year_of(phrases, index, resolved, years, reference)
         resolved.append(year)
-        if not phrase.days:
-            months.append((f"{phrase.year:04d}-{phrase.month:02d}", phrase.start))
-            continue
         if year is None:
+            continue
+        if not phrase.days:
+            months.append((f"{year:04d}-{phrase.month:02d}", phrase.start))
             continue
         span = text[phrase.start : phrase.end]
         for day in phrase.days:
