@@ -153,3 +153,36 @@ def test_a_deputy_or_adviser_keeps_the_first_head_of_the_role(registry, sentence
 def test_a_role_chain_starts_only_at_a_bare_head(registry, sentence) -> None:
     role = _officials(registry, sentence)["جواو كوستا"]["role_ar"]
     assert role == "وزير الداخلية البرتغالي"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "roles"),
+    [
+        (  # "، والملحق …" is the next person's role, not an apposition to the first name
+            "وأشرف على الافتتاح كل من والي أمن طنجة، السيد يوسف الدريسي، والملحق الأمني بسفارة"
+            " فرنسا، السيد بيير دوبون.",
+            {"يوسف الدريسي": "والي أمن طنجة", "بيير دوبون": "الملحق الأمني بسفارة فرنسا"},
+        ),
+        (  # the same without titles: "<name>، و<role>، <name>"
+            "وحضر كل من مدير الشرطة البرتغالية، جواو كوستا، ووزير الداخلية البلجيكي، مارك فيرمولن.",
+            {"جواو كوستا": "مدير الشرطة البرتغالية", "مارك فيرمولن": "وزير الداخلية البلجيكي"},
+        ),
+        (  # "والي" and "وزير" begin with و and are heads themselves
+            "وحضر اللقاء السيد يوسف الدريسي، والي أمن طنجة، والسيد جواو كوستا، وزير الداخلية"
+            " البرتغالي.",
+            {"يوسف الدريسي": "والي أمن طنجة", "جواو كوستا": "وزير الداخلية البرتغالي"},
+        ),
+    ],
+)
+def test_a_role_joined_by_wa_belongs_to_the_next_name(registry, sentence, roles) -> None:
+    found = _officials(registry, sentence)
+    assert {name: found[name]["role_ar"] for name in roles} == roles
+
+
+def test_a_consul_is_a_role(registry) -> None:
+    sentence = "وحضر اللقاء القنصل العام للمملكة المغربية بمدريد، السيد محمد العلوي."
+    official = _officials(registry, sentence)["محمد العلوي"]
+    assert (official["role_ar"], official["country"]) == (
+        "القنصل العام للمملكة المغربية بمدريد",
+        "MA",
+    )

@@ -488,13 +488,25 @@ def _links_chain(token: Token) -> bool:
 
 
 def _role_after(tokens: list[Token], start: int) -> tuple[int, int] | None:
-    """A role phrase starting at `start`, up to the next punctuation."""
+    """A role phrase starting at `start`, up to the next punctuation.
+
+    One joined by "و" ("فلان، والملحق الأمني …") is the next person's, not this one's.
+    """
     if start >= len(tokens) or not _is_in(tokens[start], vocabulary().role_heads):
+        return None
+    if _conjoined(tokens[start]):
         return None
     end = start
     while end < len(tokens) and not _is_stop(tokens[end]) and end - start < _ROLE_WINDOW:
         end += 1
     return start, end
+
+
+def _conjoined(token: Token) -> bool:
+    """A role head after the conjunction: "والملحق", "ووزير"; "والي" and "وزير" are heads."""
+    heads = vocabulary().role_heads
+    norm = token.norm
+    return norm.startswith("و") and strip_article(norm) not in heads and _member(norm[1:], heads)
 
 
 def _definite_complement(tokens: list[Token], head: int, end: int) -> bool:
@@ -644,8 +656,8 @@ def _role_before_title(tokens: list[Token], title: int, people: set[int]) -> tup
     """'<role>، السيد <name>': the role before the comma, unless it is someone else's.
 
     A role that spans a known official's name is that official's, and so is one
-    set off by commas after a name ("حموشي، المدير العام …، السيد فلان");
-    "، والسيد" starts a list.
+    set off by commas after a name ("حموشي، المدير العام …، السيد فلان"), unless
+    "و" joins it ("فلان، والملحق الأمني …، السيد فلان"); "، والسيد" starts a list.
     """
     comma = title - 1
     if comma < 1 or tokens[comma].text not in "،,":
@@ -655,7 +667,7 @@ def _role_before_title(tokens: list[Token], title: int, people: set[int]) -> tup
     head = _role_before(tokens, comma)
     if head is None or any(k in people for k in range(head, comma)):
         return None
-    if head and tokens[head - 1].text in "،,":
+    if head and tokens[head - 1].text in "،," and not _conjoined(tokens[head]):
         return None
     return head, comma
 
@@ -729,6 +741,12 @@ def _text(tokens: list[Token], start: int, end: int, source: str) -> str:
     return source[tokens[start].start : tokens[end - 1].end]
 
 
+def _role_text(tokens: list[Token], role: tuple[int, int], source: str) -> str:
+    """The role as written, without the "و" that joins it to a list ("والملحق" → "الملحق")."""
+    text = _text(tokens, *role, source)
+    return text[1:] if _conjoined(tokens[role[0]]) and text.startswith("و") else text
+
+
 def _country_in(matches: list[Match], start: int, end: int) -> str | None:
     for match in matches:
         if match.entry.kind == "country" and start <= match.start < end:
@@ -783,7 +801,7 @@ def find_officials(
         if ident in out or span & covered or span & claimed:
             continue
         claimed |= span
-        role = _text(tokens, *cand.role, text) if cand.role else None
+        role = _role_text(tokens, cand.role, text) if cand.role else None
         out[ident] = {
             "id": ident,
             "name_ar": name,
