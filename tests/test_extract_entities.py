@@ -393,3 +393,26 @@ def test_an_adjective_that_closes_a_name_after_a_title_is_a_family_name(registry
 )
 def test_the_same_adjective_elsewhere_is_a_country(registry, headline) -> None:
     assert "RU" in _facts(registry, f"{headline}\nخبر عن التعاون الأمني بين البلدين.")["countries"]
+
+
+@pytest.mark.parametrize("written", ["الهند", "والهند", "بالهند", "للهند", "وللهند"])
+def test_a_country_written_with_the_article_is_found_with_it(registry, written) -> None:
+    text = f"تعاون أمني مع {written} في مجال الإرهاب\nخبر عن التعاون الأمني بين البلدين."
+    assert "IN" in _facts(registry, text)["countries"]
+
+
+def test_a_country_written_with_the_article_is_no_bare_word(registry) -> None:
+    # CLDR writes India "الهند": bare, "هند" is a first name (Hind), and her name is kept
+    text = "قالت مديرة الشرطة البرتغالية، هند بناني، إن التعاون مثمر\nخبر عن التعاون الأمني."
+    facts = _facts(registry, text)
+    assert "IN" not in facts["countries"]
+    assert _by_name(facts)["هند بناني"]["role_ar"] == "مديرة الشرطة البرتغالية"
+
+
+def test_a_demonym_written_with_the_article_needs_it(tmp_path: Path) -> None:
+    russians = write_registry(tmp_path, countries="RU: {demonyms_ar: [الروس]}\n")
+    sentence = "وقالت المتحدثة باسم الحكومة البرتغالية، تامي بروس، إن التعاون مع {} مثمر"
+    bruce = _facts(russians, "عنوان\n" + sentence.format("المغرب"))
+    assert "RU" not in bruce["countries"]  # ب + "روس": Bruce, not "with the Russians"
+    assert _by_name(bruce)["تامي بروس"]["country"] == "PT"
+    assert "RU" in _facts(russians, "عنوان\n" + sentence.format("الروس"))["countries"]

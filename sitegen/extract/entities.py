@@ -47,6 +47,7 @@ class Entry:
     kind: str  # official | place | country | topic
     ref: str
     words: tuple[str, ...]
+    definite: bool = False  # a country's one word written with "ال": the text's has it too
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,34 @@ class Gazetteer:
     def add(self, kind: str, ref: str, phrase: str) -> None:
         words = phrase_key(phrase)
         if words:
-            self.index.setdefault(words[0], []).append(Entry(kind, ref, words))
+            definite = kind == "country" and _written_definite(phrase, words)
+            self.index.setdefault(words[0], []).append(Entry(kind, ref, words, definite))
 
     def finish(self) -> None:
         for head, entries in self.index.items():
-            unique = {(e.kind, e.ref, e.words): e for e in entries}
+            unique: dict[tuple, Entry] = {}
+            for e in entries:  # the same words written both ways: without the article too
+                seen = unique.get((e.kind, e.ref, e.words))
+                if seen is None or seen.definite:
+                    unique[(e.kind, e.ref, e.words)] = e
             self.index[head] = sorted(unique.values(), key=lambda e: -len(e.words))
+
+
+def _written_definite(phrase: str, words: tuple[str, ...]) -> bool:
+    """One word written with the article ("الهند", "الروس"), its lam not its own.
+
+    Such a name always has it: bare, "هند" is a first name (Hind) and "بروس" Bruce.
+    """
+    return (
+        len(words) == 1
+        and normalize(phrase.strip()).startswith("ال")
+        and not (words[0].startswith("ال"))
+    )
+
+
+def _has_article(prefix: str) -> bool:
+    """The proclitics before a name include the article ("ال", "بال", "وال", "لل")."""
+    return prefix.endswith(("ال", "لل"))
 
 
 @dataclass(frozen=True)
@@ -221,7 +244,9 @@ def scan(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
         for variant, entry in found:
             words = entry.words
             if len(words) == 1:
-                out.append(Match(entry, i, i + 1, _prefix(norm, variant)))
+                prefix = _prefix(norm, variant)
+                if not entry.definite or _has_article(prefix):
+                    out.append(Match(entry, i, i + 1, prefix))
             elif _same_word(second, words[1]) and (end := _rest_end(tokens, nxt, words)):
                 out.append(Match(entry, i, end, _prefix(norm, variant)))
     return out
