@@ -186,3 +186,25 @@ def test_a_consul_is_a_role(registry) -> None:
         "القنصل العام للمملكة المغربية بمدريد",
         "MA",
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "عبد الرحيم بنعلي",  # "عبد" begins the first name
+        "أحمد عبد الرحيم",  # ... or the second
+        "محمد بن سلمان",  # "بن" joins two names
+        "سالم بن راشد بن حمد",
+        "هند العلوي",  # a family name with the article, ending in ي
+        "عبد الرحيم العلوي",
+    ],
+)
+def test_a_name_before_a_comma_and_its_role_keeps_its_connectors(registry, name) -> None:
+    found = _officials(registry, f"وقال {name}، وزير الداخلية البرتغالي، إن التعاون مثمر.")
+    assert list(found) == [name]
+    assert (found[name]["role_ar"], found[name]["country"]) == ("وزير الداخلية البرتغالي", "PT")
+
+
+def test_a_definite_word_that_is_no_family_name_makes_no_name(registry) -> None:
+    sentence = "وافتتح أشغال الدورة، المدير العام للشرطة البرتغالية، مبرزا أهمية التعاون."
+    assert _officials(registry, sentence) == {}

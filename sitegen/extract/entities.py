@@ -137,6 +137,7 @@ class Vocabulary:
     titles: frozenset[str]
     role_heads: frozenset[str]
     connectors: frozenset[str]
+    name_links: frozenset[str]
     particles: frozenset[str]
     complements: frozenset[str]
     relatives: frozenset[str]
@@ -159,6 +160,7 @@ def vocabulary() -> Vocabulary:
         titles=_norm_words(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
         connectors=_norm_words(data["name_connectors"]),
+        name_links=_norm_words(data["name_links"]),
         particles=frozenset(normalize(word) for word in data["name_particles"]),
         complements=_norm_words(data["title_complements"]),
         relatives=_norm_words(data["relative_words"]),
@@ -627,12 +629,11 @@ def _name_start_before(tokens: list[Token], end: int, covered: set[int]) -> int 
     Latin letters is taken whole.
     """
     v = vocabulary()
-    start = end - 2
-    if _joins(tokens, start):  # "… دييز-هوشلايتنر،": two words and the hyphen between
-        start -= 2
-    while start >= 2 and (_word(tokens[start - 1]) in v.connectors or _joins(tokens, start - 1)):
-        start -= 2
-    if start < 0 or _name_span(tokens, start, covered) != end:
+    start = _two_names_before(tokens, end)
+    if start < 0 or end not in (
+        _name_span(tokens, start, covered),
+        _family_name_span(tokens, start, end, covered),
+    ):
         return None
     while (k := start - (2 if _joins(tokens, start - 1) else 1)) >= 0 and (
         _LATIN_NAME.match(tokens[k].text) and _name_span(tokens, k, covered) == end
@@ -642,6 +643,41 @@ def _name_start_before(tokens: list[Token], end: int, covered: set[int]) -> int 
     if before is not None and _is_in(before, v.titles):
         return None  # the title rule reads this name
     return start
+
+
+def _two_names_before(tokens: list[Token], end: int) -> int:
+    """Where the last two names before `end` start, with the connectors they carry.
+
+    "عبد الرحيم بنعلي" and "أحمد عبد الرحيم" are two names, "سالم بن راشد بن حمد"
+    is joined by "بن" throughout, and "دييز-هوشلايتنر" is one name.
+    """
+    v = vocabulary()
+    names, start, j = 0, end, end - 1
+    while j >= 0:
+        if _joins(tokens, j):  # the hyphen and the word before it: the same name
+            j -= 2
+            start = j + 1
+            continue
+        word = _word(tokens[j])
+        linked = start < end and _word(tokens[start]) in v.name_links
+        if word not in v.connectors:
+            if names >= 2 and not linked:
+                break
+            names += 1
+        start = j
+        j -= 1
+    return start if names >= 2 else -1
+
+
+def _family_name_span(tokens: list[Token], start: int, end: int, covered: set[int]) -> int | None:
+    """A name ending in a family name like "العلوي" ("قالت هند العلوي، مديرة …").
+
+    Only one ending in "ي": "وافتتح أشغال الدورة، المدير العام …" names nobody.
+    """
+    last = tokens[end - 1]
+    if not (last.has_article and last.norm.endswith("ي")):
+        return None
+    return _name_span(tokens, start, covered, nisba=True)
 
 
 def _role_then_name(tokens: list[Token], head: int, covered: set[int]) -> list[Candidate]:
