@@ -208,3 +208,26 @@ def test_a_name_before_a_comma_and_its_role_keeps_its_connectors(registry, name)
 def test_a_definite_word_that_is_no_family_name_makes_no_name(registry) -> None:
     sentence = "وافتتح أشغال الدورة، المدير العام للشرطة البرتغالية، مبرزا أهمية التعاون."
     assert _officials(registry, sentence) == {}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("وأشرف على العملية العميد الإقليمي محمد بنعيسى.", "محمد بنعيسى"),
+        ("وحضر الاجتماع والي الأمن يوسف بنعلي.", "يوسف بنعلي"),
+        ("وحضر الاجتماع الفريق أول يوسف بنعلي.", "يوسف بنعلي"),
+    ],
+)
+def test_a_title_of_several_words_is_skipped_whole(registry, sentence, name) -> None:
+    assert list(_officials(registry, sentence)) == [name]
+
+
+def test_a_compound_first_name_before_a_family_name_after_a_title(registry) -> None:
+    sentence = "وقالت مديرة الشرطة البرتغالية، السيدة فاطمة الزهراء المنصوري، إن التعاون مثمر."
+    found = _officials(registry, sentence)
+    assert found["فاطمة الزهراء المنصوري"]["role_ar"] == "مديرة الشرطة البرتغالية"
+
+
+def test_a_definite_word_after_a_name_that_closes_nothing_is_left_out(registry) -> None:
+    sentence = "وحضر السيد بيير دوبون الخبير الفرنسي في الأمن."
+    assert list(_officials(registry, sentence)) == ["بيير دوبون"]

@@ -135,6 +135,7 @@ class Vocabulary:
     """Titles, role heads, stopwords and the like (data/entities.yaml), normalised."""
 
     titles: frozenset[str]
+    title_rests: tuple[tuple[str, ...], ...]  # "الإقليمي" of "العميد الإقليمي", longest first
     role_heads: frozenset[str]
     connectors: frozenset[str]
     name_links: frozenset[str]
@@ -153,11 +154,18 @@ def _norm_words(words: Iterable[str]) -> frozenset[str]:
     return frozenset(strip_article(normalize(w)) for w in words for w in [w.split()[0]])
 
 
+def _rests(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """The words after the first of each phrase of several words, longest first."""
+    rests = {tuple(strip_article(normalize(w)) for w in p.split()[1:]) for p in phrases}
+    return tuple(sorted((r for r in rests if r), key=len, reverse=True))
+
+
 @cache
 def vocabulary() -> Vocabulary:
     data = load_data("entities")
     return Vocabulary(
         titles=_norm_words(data["titles"]),
+        title_rests=_rests(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
         connectors=_norm_words(data["name_connectors"]),
         name_links=_norm_words(data["name_links"]),
@@ -436,9 +444,12 @@ def _name_span(
         definite = token.has_article and not connector
         after_connector = end > start and _word(tokens[end - 1]) in v.connectors
         if definite and not after_connector:
-            if nisba and names and (token.norm.endswith("ي") or _ends_phrase(tokens, end + 1)):
-                # "السيد أنطونيو الشمري", "السيد عمر الكبير،": a family name ends the name
-                return end + 1
+            # "السيد أنطونيو الشمري", "السيدة فاطمة الزهراء المنصوري": a family name ends it
+            closing = (
+                _family_end(tokens, end, covered, _MAX_NAME - names) if nisba and names else None
+            )
+            if closing:
+                return closing
             break
         if len(token.norm) < 2:
             break
@@ -446,6 +457,24 @@ def _name_span(
             names += 1
         end += 1
     return end if names >= _MIN_NAME else None
+
+
+def _family_end(tokens: list[Token], k: int, covered: set[int], room: int) -> int | None:
+    """End of the definite words at k that close a name after a title, if they do.
+
+    They close it when the last ends in "ي" ("الشمري") or the phrase ("عمر الكبير،"),
+    through a compound first name before it ("فاطمة الزهراء المنصوري").
+    """
+    closing = None
+    j = k
+    while j - k < room and j < len(tokens) and j not in covered and not _is_stop(tokens[j]):
+        token = tokens[j]
+        if not token.has_article or len(token.norm) < 3 or _name_kind(token):
+            break
+        j += 1
+        if token.norm.endswith("ي") or _ends_phrase(tokens, j):
+            closing = j
+    return closing
 
 
 def _is_latin(text: str) -> bool:
@@ -567,7 +596,7 @@ def _candidates(
         if bits is None:
             bits = _kind(token.norm)
         if bits & (_TITLE | _STOPWORD) == _TITLE:
-            start = _skip_complements(tokens, i + 1, countries)
+            start = _skip_complements(tokens, _title_end(tokens, i), countries)
             end = _name_span(tokens, start, covered, nisba=True)
             if end:
                 role = (
@@ -584,6 +613,17 @@ def _candidates(
     if latin:
         found.extend(_latin_candidates(tokens, covered))
     return found
+
+
+def _title_end(tokens: list[Token], title: int) -> int:
+    """Past the other words of a title of several ("العميد الإقليمي", "والي الأمن")."""
+    for rest in vocabulary().title_rests:
+        end = title + 1 + len(rest)
+        if end <= len(tokens) and all(
+            strip_article(tokens[title + 1 + n].norm) == word for n, word in enumerate(rest)
+        ):
+            return end
+    return title + 1
 
 
 def _skip_complements(tokens: list[Token], start: int, countries: set[int]) -> int:
