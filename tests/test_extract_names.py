@@ -48,6 +48,7 @@ def test_a_role_before_a_comma_and_a_title_is_the_names(registry, sentence, role
         "استقبل المدير العام كريم التجريبي، السيد جواو كوستا، الذي يزور المغرب.",
         # the role between commas after a name is that name's apposition
         "استقبل التجريبي، المدير العام للأمن الوطني، السيد جواو كوستا، الذي يزور المغرب.",
+        "استقبل ماريو روسو، المدير العام للأمن الوطني، السيد جواو كوستا، الذي يزور المغرب.",
         # "، والسيد" starts a list: the role is the first person's
         "وحضر اللقاء المدير العام للشرطة البرتغالية، والسيد جواو كوستا، وعدد من المسؤولين.",
     ],
@@ -194,6 +195,7 @@ def test_a_consul_is_a_role(registry) -> None:
         "عبد الرحيم بنعلي",  # "عبد" begins the first name
         "أحمد عبد الرحيم",  # ... or the second
         "محمد بن سلمان",  # "بن" joins two names
+        "عبد الله بوصوف",  # "الله" is no stopword ("له")
         "سالم بن راشد بن حمد",
         "هند العلوي",  # a family name with the article, ending in ي
         "عبد الرحيم العلوي",
@@ -231,3 +233,17 @@ def test_a_compound_first_name_before_a_family_name_after_a_title(registry) -> N
 def test_a_definite_word_after_a_name_that_closes_nothing_is_left_out(registry) -> None:
     sentence = "وحضر السيد بيير دوبون الخبير الفرنسي في الأمن."
     assert list(_officials(registry, sentence)) == ["بيير دوبون"]
+
+
+def test_a_role_after_a_place_and_a_comma_is_the_names_after_the_title(registry) -> None:
+    sentence = (
+        "استقبل التجريبي، اليوم الثلاثاء بالرباط، المفوض العام للشرطة البرتغالية، السيد جواو"
+        " كوستا، الذي يزور المغرب."
+    )
+    official = _officials(registry, sentence)["جواو كوستا"]
+    assert (official["role_ar"], official["country"]) == ("المفوض العام للشرطة البرتغالية", "PT")
+
+
+def test_a_preposition_with_a_pronoun_is_no_name(registry) -> None:
+    sentence = "التجريبي يستقبل مدير الشرطة البرتغالية ويبحث معه تعزيز التعاون الأمني"
+    assert [o["known"] for o in _officials(registry, sentence).values()] == [True]

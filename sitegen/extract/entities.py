@@ -601,7 +601,7 @@ def _candidates(
             if end:
                 role = (
                     _apposed_role(tokens, end)
-                    or _role_before_title(tokens, i, people)
+                    or _role_before_title(tokens, i, people, covered)
                     or _title_as_role(bits, i, start)
                 )
                 found.append(Candidate(start, end, role))
@@ -753,12 +753,16 @@ def _title_as_role(bits: int, title: int, start: int) -> tuple[int, int] | None:
     return (title, start) if bits & _ROLE_HEAD and start > title + 1 else None
 
 
-def _role_before_title(tokens: list[Token], title: int, people: set[int]) -> tuple[int, int] | None:
+def _role_before_title(
+    tokens: list[Token], title: int, people: set[int], covered: set[int]
+) -> tuple[int, int] | None:
     """'<role>، السيد <name>': the role before the comma, unless it is someone else's.
 
     A role that spans a known official's name is that official's, and so is one
     set off by commas after a name ("حموشي، المدير العام …، السيد فلان"), unless
     "و" joins it ("فلان، والملحق الأمني …، السيد فلان"); "، والسيد" starts a list.
+    After a place or a day ("استقبل اليوم بالرباط، المفوض العام …، السيد فلان") it is
+    the name's.
     """
     comma = title - 1
     if comma < 1 or tokens[comma].text not in "،,":
@@ -768,8 +772,10 @@ def _role_before_title(tokens: list[Token], title: int, people: set[int]) -> tup
     head = _role_before(tokens, comma)
     if head is None or any(k in people for k in range(head, comma)):
         return None
-    if head and tokens[head - 1].text in "،," and not _conjoined(tokens[head]):
-        return None
+    if head > 1 and tokens[head - 1].text in "،," and not _conjoined(tokens[head]):
+        before = head - 2  # the word before that comma: is it a name's?
+        if before in people or _plain_name_word(tokens, before, covered):
+            return None
     return head, comma
 
 
