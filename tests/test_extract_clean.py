@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sitegen.extract.clean import clean
 
 BODY = (
@@ -95,3 +97,33 @@ def test_a_row_of_short_cells_in_the_body_is_kept() -> None:
     row = "طنجة | 12 موقوفا | 2024"
     page = clean(f"عنوان الخبر\n{BODY}\n{row}")
     assert page.paragraphs == [BODY, row]
+
+
+def test_a_related_list_label_in_the_header_is_a_menu_label() -> None:
+    # "آخر الأخبار" above the headline is the site's menu; the article is below it
+    page = clean(f"اليوم 24\nآخر الأخبار\nتوقيف شبكة للمخدرات بطنجة\n{BODY}\nآخر الأخبار\nخبر آخر")
+    assert page.title == "توقيف شبكة للمخدرات بطنجة"
+    assert page.paragraphs == [BODY]  # below the article, it still ends it
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("بقلم: سناء الكريمي", "سناء الكريمي"),
+        ("إعداد يوسف لخضر", "يوسف لخضر"),
+        ("تحرير : م. العلمي", "م. العلمي"),
+    ],
+)
+def test_a_byline_line_gives_the_author(line: str, author: str) -> None:
+    page = clean(f"توقيف شبكة للمخدرات بطنجة – جريدة الشمال\n{line}\n{BODY}")
+    assert (page.outlet, page.title, page.author) == (
+        "جريدة الشمال",
+        "توقيف شبكة للمخدرات بطنجة",
+        author,
+    )
+    assert page.paragraphs == [BODY]
+
+
+def test_a_tag_list_after_the_article_goes() -> None:
+    page = clean(f"عنوان\n{BODY}\nالوسوم\nالمغرب\nإسبانيا\nالهجرة")
+    assert page.paragraphs == [BODY]

@@ -66,6 +66,7 @@ class _Rules:
     short_words: frozenset[str]
     short_max: int
     patterns: tuple[re.Pattern, ...]
+    bylines: tuple[str, ...]
 
 
 @lru_cache(maxsize=65536)
@@ -103,6 +104,7 @@ def _rules() -> _Rules:
         short_words=frozenset(line_key(unicode_normalize(w)) for w in data["short_line_words"]),
         short_max=int(data["short_line_max_words"]),
         patterns=tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"]),
+        bylines=tuple(line_key(unicode_normalize(b)) for b in data["byline_prefixes"]),
     )
 
 
@@ -218,6 +220,10 @@ class _Header:
 
     def take(self, line: str) -> bool:
         """Consume a header line (title, outlet, byline); False if it is body."""
+        author = _byline(line)
+        if author and self.page.author is None:
+            self.page.author = author
+            return True
         pair = _split_pair(line)
         if pair and self._take_pair(*pair):
             return True
@@ -269,6 +275,17 @@ class _Header:
         return True
 
 
+def _byline(line: str) -> str | None:
+    """The name, as written, in "بقلم: فلان" or "إعداد فلان"; None for other lines."""
+    key = line_key(line)
+    for prefix in _rules().bylines:
+        if key.startswith(prefix) and key[len(prefix) : len(prefix) + 1] in (" ", ":"):
+            words = line.replace(":", " ", 1).split()[len(prefix.split()) :]
+            if 0 < len(words) <= NAME_MAX_WORDS and not _SENTENCE_END.search(words[-1]):
+                return " ".join(words)
+    return None
+
+
 def _repeated_headline(lines: list[str], window: int = 12) -> str | None:
     """Key of the first headline-shaped line printed twice near the top."""
     counts: dict[str, int] = {}
@@ -293,6 +310,8 @@ def clean(raw: str, outlet_names: frozenset[str] = frozenset()) -> Page:
     for line in lines:
         key = line_key(line)
         if _is_end_marker(key):
+            if in_header:  # a header's "آخر الأخبار" is a menu label: the article is below
+                continue
             break
         if _is_meta_line(line):
             page.meta_lines.append(line)
