@@ -140,6 +140,10 @@ class _Job:
         if facts is None:
             return
         report.extracted += 1
+        if not str(facts.get(content.BODY_FIELD) or "").strip():
+            kept = f"; {existing.path} kept as it is" if existing is not None else ""
+            note(f"{self.raw_path}: no article text found, only page furniture: not ingested{kept}")
+            return
         self._write(facts, existing, sha, reference, taken, report, note)
 
     def _unchanged(self, doc: Document, sha: str) -> bool:

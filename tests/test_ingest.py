@@ -314,6 +314,30 @@ def test_extractor_failure_on_one_article_is_reported(site) -> None:
     assert len(report.problems) == 1 and "b.txt: extraction failed" in report.problems[0]
 
 
+def test_a_raw_file_without_article_text_is_reported_not_written(site) -> None:
+    seeds, _, _, run = site
+    (seeds / "a.txt").write_text(raw(), encoding="utf-8")
+    (seeds / "empty.txt").write_text(raw(title="الرئيسية", body=" "), encoding="utf-8")
+    report = run()
+    assert len(report.created) == 1 and not report.ok
+    (problem,) = report.problems
+    assert "empty.txt: no article text found" in problem
+    assert "2025-01-29-hammouchi-madrid.md" in str(report.created[0])
+
+
+def test_a_raw_file_whose_text_is_gone_leaves_its_content_file(site) -> None:
+    seeds, content_dir, _, run = site
+    (seeds / "a.txt").write_text(raw(), encoding="utf-8")
+    run()
+    path = content_dir / "articles" / "2025-01-29-hammouchi-madrid.md"
+    before = path.read_text(encoding="utf-8")
+    (seeds / "a.txt").write_text(raw(body=" "), encoding="utf-8")  # a failed scrape
+    report = run()
+    assert path.read_text(encoding="utf-8") == before
+    (problem,) = report.problems
+    assert "no article text found" in problem and f"{path} kept as it is" in problem
+
+
 def test_a_content_file_an_editor_broke_is_not_overwritten(site) -> None:
     seeds, content_dir, _, run = site
     (seeds / "a.txt").write_text(raw(), encoding="utf-8")
