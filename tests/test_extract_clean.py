@@ -127,3 +127,25 @@ def test_a_byline_line_gives_the_author(line: str, author: str) -> None:
 def test_a_tag_list_after_the_article_goes() -> None:
     page = clean(f"عنوان\n{BODY}\nالوسوم\nالمغرب\nإسبانيا\nالهجرة")
     assert page.paragraphs == [BODY]
+
+
+@pytest.mark.parametrize(
+    "credit", ["صورة: أرشيف", "(صورة: المديرية العامة للأمن الوطني)", "مصدر الصورة: ومع"]
+)
+def test_a_photo_credit_goes(credit: str) -> None:
+    # the data writes "صورة" with its teh marbuta; lines are matched normalised ("صوره")
+    assert clean(f"عنوان\n{BODY}\n{credit}").paragraphs == [BODY]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["نشر بتاريخ 15 نونبر 2024", "تاريخ النشر: 05/02/2024", "آخر تحديث: 15 نونبر 2024 - 10:30"],
+)
+def test_a_labelled_date_line_is_a_date_line(line: str) -> None:
+    page = clean(f"عنوان\n{BODY}\n{line}")
+    assert (page.paragraphs, page.meta_lines) == ([BODY], [line])
+
+
+def test_a_sentence_that_starts_with_a_date_label_stays() -> None:
+    sentence = "بتاريخ 15 نونبر 2024 حل بالرباط وفد أمني برتغالي رفيع المستوى في زيارة عمل."
+    assert clean(f"عنوان\n{BODY}\n{sentence}").paragraphs == [BODY, sentence]

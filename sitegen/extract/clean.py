@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from sitegen.extract.resources import load_data
-from sitegen.extract.text import normalize_prepared, unicode_normalize
+from sitegen.extract.text import fold_arabic_letters, normalize_prepared, unicode_normalize
 
 _SPACE = r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
 _NON_PLAIN_SPACE = r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
@@ -67,6 +67,7 @@ class _Rules:
     short_max: int
     patterns: tuple[re.Pattern, ...]
     bylines: tuple[str, ...]
+    date_labels: tuple[str, ...]
 
 
 @lru_cache(maxsize=65536)
@@ -103,8 +104,13 @@ def _rules() -> _Rules:
         exact=frozenset(line_key(unicode_normalize(p)) for p in data["line_exact"]),
         short_words=frozenset(line_key(unicode_normalize(w)) for w in data["short_line_words"]),
         short_max=int(data["short_line_max_words"]),
-        patterns=tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"]),
+        # written as printed, matched on normalised lines: "صورة" is "صوره" there
+        patterns=tuple(
+            re.compile(fold_arabic_letters(unicode_normalize(p)), re.IGNORECASE)
+            for p in data["line_patterns"]
+        ),
         bylines=tuple(line_key(unicode_normalize(b)) for b in data["byline_prefixes"]),
+        date_labels=tuple(line_key(unicode_normalize(b)) for b in data["date_labels"]),
     )
 
 
@@ -163,9 +169,18 @@ def _is_meta_line(line: str) -> bool:
     """A page date line: a clock time, or several "/"-separated short fields."""
     if ":" in line and _CLOCK.search(line) and len(line.split()) <= 20:
         return True
-    if _is_date_text(line):
+    if _is_date_text(line) or _is_labelled_date(line):
         return True
     return line.count(" / ") >= 2 and len(line.split()) <= 20
+
+
+def _is_labelled_date(line: str) -> bool:
+    """A date after a label: "نشر بتاريخ 15 نونبر 2024", "تاريخ النشر: 05/02/2024"."""
+    key = line_key(line)
+    for label in _rules().date_labels:
+        if key.startswith(label) and key[len(label) : len(label) + 1] in (" ", ":"):
+            return _is_date_text(line.replace(":", " ", 1).split(None, len(label.split()))[-1])
+    return False
 
 
 def _split_pair(line: str) -> tuple[str, str] | None:

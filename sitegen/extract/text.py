@@ -87,13 +87,16 @@ def normalize(text: str) -> str:
 
 def normalize_prepared(text: str) -> str:
     """`normalize` for text already through `unicode_normalize` (one pass per article)."""
-    text = dediac_ar(text).replace(_TATWEEL, "")
-    text = normalize_alef_ar(text)
-    text = normalize_alef_maksura_ar(text)
-    text = normalize_teh_marbuta_ar(text)
+    text = fold_arabic_letters(text)
     if _NEEDS_FOLD.search(text):
         text = text.translate(_FOLD)
     return text.lower()
+
+
+def fold_arabic_letters(text: str) -> str:
+    """The Arabic folds of `normalize` alone (no case, no digits): safe on a regex."""
+    text = dediac_ar(text).replace(_TATWEEL, "")
+    return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(text)))
 
 
 def strip_article(word: str) -> str:
