@@ -20,6 +20,9 @@ def registry(made_up_registry):
     return made_up_registry
 
 
+BODY_SENTENCE = "أجرى المسؤول مباحثات مع وفد أمني برتغالي رفيع حول سبل مكافحة الإرهاب والجريمة."
+
+
 def _facts(registry, text: str) -> dict:
     return extract_facts(text, "made-up.txt", today=REF, registry=registry)
 
@@ -132,6 +135,35 @@ def test_event_date_is_the_first_day_in_the_lead(registry) -> None:
 def test_no_event_date_when_the_lead_has_none(registry) -> None:
     text = "عنوان\nاستقبل المسؤول اليوم الأربعاء وفدا أمنيا رفيعا لبحث مكافحة الإرهاب والجريمة."
     assert _facts(registry, text)["event_date"] is None
+
+
+@pytest.mark.parametrize(
+    ("lead", "event"),
+    [
+        (
+            "أجرى المسؤول يوم الثلاثاء مباحثات مع وفد أمني برتغالي رفيع حول مكافحة الإرهاب.",
+            "2024-03-12",
+        ),
+        (
+            "أجرى المسؤول، الأربعاء، مباحثات مع وفد أمني برتغالي رفيع حول مكافحة الإرهاب.",
+            "2024-03-13",
+        ),
+        ("أجرى المسؤول الخميس مباحثات مع وفد أمني برتغالي رفيع حول مكافحة الإرهاب.", "2024-03-07"),
+        ("يحل وفد أمني برتغالي رفيع بالرباط يوم الاثنين المقبل لبحث مكافحة الإرهاب.", "2024-03-18"),
+        ("أجرى أحد المسؤولين مباحثات مع وفد أمني برتغالي رفيع حول مكافحة الإرهاب.", None),
+    ],
+)
+def test_a_weekday_alone_in_the_lead_counts_from_the_publication_date(registry, lead, event):
+    # published on Wednesday 13 March 2024; "أحد" without its article is "one"
+    text = f"عنوان\nهسبريس – 13 مارس 2024\n{lead}"
+    facts = _facts(registry, text)
+    assert (facts["published"], facts["event_date"]) == ("2024-03-13", event)
+
+
+def test_a_dateline_before_the_byline_is_no_outlet(registry) -> None:
+    text = f"المغرب والبرتغال يبحثان تعزيز التعاون الأمني\nالرباط: لحسن مقنع\n{BODY_SENTENCE}"
+    facts = _facts(registry, text)
+    assert (facts["outlet_ar"], facts["author_ar"]) == (None, "لحسن مقنع")
 
 
 def test_default_registry_is_used_when_none_is_given() -> None:

@@ -42,14 +42,20 @@ _LEAD_MIN_WORDS = 12
 
 
 @cache
-def _outlet_keys(names: tuple[str, ...]) -> frozenset[str]:
+def _line_keys(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(line_key(unicode_normalize(n)) for n in names)
 
 
 def _outlet_names(registry: Registry) -> frozenset[str]:
     """Comparison keys of registered outlet names: a header line that is one is the outlet."""
     names = tuple(n for o in registry.outlets.values() for n in (o.name_ar, *o.aliases_ar))
-    return _outlet_keys(names)
+    return _line_keys(names)
+
+
+def _place_names(registry: Registry) -> frozenset[str]:
+    """Comparison keys of registered places: "<place>: <author>" is a dateline."""
+    names = tuple(n for p in registry.places.values() for n in p.aliases_ar)
+    return _line_keys(names)
 
 
 def _published(page: Page, today: date) -> date | None:
@@ -112,7 +118,7 @@ def extract_facts(
     """The facts of one raw article, with exactly the FACTS.md keys."""
     registry = registry or default_registry()
     today = today or date.today()
-    page = clean(text, _outlet_names(registry))
+    page = clean(text, _outlet_names(registry), _place_names(registry))
     title = page.title or ""
     full = "\n".join([title, *page.paragraphs])
     tokens = tokenize(full)

@@ -232,6 +232,7 @@ class _Header:
     page: Page
     outlet_names: frozenset[str]
     repeated: str | None = None  # key of a headline the page prints more than once
+    place_names: frozenset[str] = frozenset()
 
     def take(self, line: str) -> bool:
         """Consume a header line (title, outlet, byline); False if it is body."""
@@ -286,6 +287,9 @@ class _Header:
             page.title = page.title or left
             page.outlet = right
             return True
+        if line_key(left) in self.place_names:  # "الرباط: فلان", a dateline and the byline
+            page.author = page.author or right
+            return True
         page.outlet, page.author = left, right  # "<outlet> – <author>"
         return True
 
@@ -311,15 +315,18 @@ def _repeated_headline(lines: list[str], window: int = 12) -> str | None:
     return next((key for key, n in counts.items() if n > 1), None)
 
 
-def clean(raw: str, outlet_names: frozenset[str] = frozenset()) -> Page:
+def clean(
+    raw: str, outlet_names: frozenset[str] = frozenset(), place_names: frozenset[str] = frozenset()
+) -> Page:
     """Split a raw page into header facts and a clean body.
 
     `outlet_names` are normalised names of known outlets: a short header line
-    that is one of them is the outlet, not the headline.
+    that is one of them is the outlet, not the headline. `place_names` are those of
+    known places: "<place>: <author>" is a dateline and a byline, not an outlet.
     """
     page = Page()
     lines = _lines(prepare(raw))
-    header = _Header(page, outlet_names, _repeated_headline(lines))
+    header = _Header(page, outlet_names, _repeated_headline(lines), place_names)
     in_header = True
     seen: set[str] = set()
     for line in lines:

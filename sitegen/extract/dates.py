@@ -75,7 +75,7 @@ class _Vocab:
     month_relatives: dict[str, str]
     year_relatives: dict[str, int]
     year_demonstratives: frozenset[str]
-    today_words: frozenset[str]
+    today_words: frozenset[str]  # with their article: bare "يوم" is "day", not "today"
     yesterday_words: frozenset[str]
     past_words: frozenset[str]
 
@@ -133,7 +133,7 @@ def vocab() -> _Vocab:
         },
         year_relatives=norm_map("year_relatives"),
         year_demonstratives=norm_set("year_demonstratives"),
-        today_words=norm_set("today_words"),
+        today_words=frozenset(normalize(w) for w in data["today_words"]),
         yesterday_words=norm_set("yesterday_words"),
         past_words=norm_set("past_words"),
     )
@@ -526,16 +526,36 @@ def find_dates(
 
 
 def relative_date(tokens: list[Token], published: date | None) -> date | None:
-    """'اليوم'/'أمس' in a lead resolved against the publication date."""
+    """'اليوم'/'أمس' or a weekday alone in a lead resolved against the publication date."""
     if published is None:
         return None
     v = vocab()
     for token in tokens:
         word = strip_article(token.norm)
-        if token.norm in v.today_words or word in v.today_words:
+        if token.norm in v.today_words:
             return published
         if word in v.yesterday_words:
             return published - timedelta(days=1)
+    return _weekday_date(tokens, published)
+
+
+def _weekday_date(tokens: list[Token], published: date) -> date | None:
+    """ "أجرى … يوم الثلاثاء …" in an article of Wednesday: the day before.
+
+    The last such weekday on or before the publication date, or the next one after
+    it with "المقبل". "أحد" alone is "one", so the weekday has its article or "يوم".
+    """
+    v = vocab()
+    for i, token in enumerate(tokens):
+        weekday = _weekday_of(token) if token.is_word else None
+        if weekday is None:
+            continue
+        if not token.has_article and not (i and strip_article(tokens[i - 1].norm) == "يوم"):
+            continue
+        after = strip_article(tokens[i + 1].norm) if i + 1 < len(tokens) else ""
+        if v.month_relatives.get(after) == "next":
+            return published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
+        return published - timedelta(days=(published.weekday() - weekday) % 7)
     return None
 
 
