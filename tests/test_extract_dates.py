@@ -67,12 +67,14 @@ def _days(first: str, last: str) -> list[str]:
         ("من 28 دجنبر إلى 2 يناير 2023", "2022-12-28", "2023-01-02"),  # year of the last end
         ("من 28 دجنبر 2022 إلى 2 يناير", "2022-12-28", "2023-01-02"),  # year of the first end
         ("من 28 دجنبر إلى 2 يناير", "2025-12-28", "2026-01-02"),  # both inferred together
+        ("بين 28 فبراير و2 مارس 2023", "2023-02-28", "2023-03-02"),  # "و" after "بين"
+        ("بين 28 دجنبر و 2 يناير 2023", "2022-12-28", "2023-01-02"),
     ],
 )
 def test_a_range_across_a_month_end_gives_every_day(text: str, first: str, last: str) -> None:
     found = find_dates(text, tokenize(text), REF).dates
     assert [d.date.isoformat() for d in found] == _days(first, last)
-    assert {d.text for d in found} == {text.removeprefix("من ")}
+    assert {d.text for d in found} == {text.removeprefix("من ").removeprefix("بين ")}
 
 
 @pytest.mark.parametrize(
@@ -82,6 +84,8 @@ def test_a_range_across_a_month_end_gives_every_day(text: str, first: str, last:
         ("من 3 مارس 2023 إلى 2 أبريل 2024", ["2023-03-03", "2024-04-02"]),  # another year
         ("من 28 فبراير إلى 2 ماي 2023", ["2023-02-28", "2023-05-02"]),  # not the next month
         ("في 28 فبراير و2 مارس 2023", ["2023-02-28", "2023-03-02"]),  # a list
+        ("يومي 28 فبراير و1 مارس 2023", ["2023-02-28", "2023-03-01"]),
+        ("بين 3 مارس و5 ماي 2023", ["2023-03-03", "2023-05-05"]),  # too long
         ("من 15 مارس إلى 13 مارس 2024", ["2024-03-15", "2024-03-13"]),  # backwards
     ],
 )
@@ -223,3 +227,9 @@ def test_not_dates() -> None:
     assert _dates("كأس العالم 2030 في المغرب") == []
     assert _dates("مارس المغرب سياسة استباقية") == []
     assert _dates("الساعة 18:56:00") == []
+
+
+def test_a_day_joined_by_wa_is_spanned_without_it() -> None:
+    text = "يومي 28 فبراير و1 مارس 2023"
+    spans = [d.text for d in find_dates(text, tokenize(text), REF).dates]
+    assert spans == ["28 فبراير", "1 مارس 2023"]

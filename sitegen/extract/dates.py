@@ -323,6 +323,7 @@ def _gloss_end(tokens: list[Token], k: int, number: int) -> int:
 def _phrases(tokens: list[Token]) -> list[_Phrase]:
     out: list[_Phrase] = []
     glossed = 0  # tokens before this index are a gloss already read
+    previous_start = 0  # token index where the phrase before starts
     for i, token in enumerate(tokens):
         if i < glossed or not _month_heads(token.norm):  # most words start no month name
             continue
@@ -344,14 +345,29 @@ def _phrases(tokens: list[Token]) -> list[_Phrase]:
                 )
             continue
         weekday, start = _weekday_before(tokens, first)
-        span = tokens[start].start, tokens[end - 1].end
+        conjunction = int(_day_value(tokens[start])[1])  # "و2 مارس": the span starts at 2
+        span = tokens[start].start + conjunction, tokens[end - 1].end
         phrase = _Phrase(
             tuple(days), number, year, weekday, *span, relative=relative, year_offset=offset
         )
-        if out and _after_range_word(tokens, start, out[-1]):
+        if out and (
+            _after_range_word(tokens, start, out[-1])
+            or _after_between_and(tokens, start, out[-1], previous_start)
+        ):
             out[-1], phrase = _range_across(out[-1], phrase) or (out[-1], phrase)
         out.append(phrase)
+        previous_start = start
     return out
+
+
+def _after_between_and(tokens: list[Token], start: int, previous: _Phrase, first: int) -> bool:
+    """ "ما بين 28 فبراير و2 مارس": two dates joined by "و" after "بين" are a range."""
+    if first < 1 or not _opens_range(tokens[first - 1]):
+        return False
+    if tokens[start].norm.startswith("و") and tokens[start - 1].end == previous.end:
+        return True  # "و2 مارس", "والأحد 2 مارس"
+    link = strip_article(tokens[start - 1].norm) if start > 1 else ""
+    return link in vocab().list_words and tokens[start - 2].end == previous.end
 
 
 def _after_range_word(tokens: list[Token], start: int, previous: _Phrase) -> bool:
