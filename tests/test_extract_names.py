@@ -247,3 +247,18 @@ def test_a_role_after_a_place_and_a_comma_is_the_names_after_the_title(registry)
 def test_a_preposition_with_a_pronoun_is_no_name(registry) -> None:
     sentence = "التجريبي يستقبل مدير الشرطة البرتغالية ويبحث معه تعزيز التعاون الأمني"
     assert [o["known"] for o in _officials(registry, sentence).values()] == [True]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["استقبل السيد جون سميث وبيير دوبون بمقر الوزارة.", "استقبل السيدين جون سميث وبيير دوبون."],
+)
+def test_two_names_joined_by_wa_are_not_one(registry, sentence) -> None:
+    assert list(_officials(registry, sentence)) == ["جون سميث"]
+
+
+@pytest.mark.parametrize("name", ["جون سميث ويليامز", "محمد وليد العلوي"])
+def test_a_name_word_that_begins_with_wa_is_kept(registry, name) -> None:
+    assert list(_officials(registry, f"استقبل السيد {name}، مدير الشرطة البرتغالية، الوفد.")) == [
+        name
+    ]

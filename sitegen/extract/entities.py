@@ -440,6 +440,8 @@ def _name_span(
             continue
         if _name_kind(token):  # a stopword, role head or title
             break
+        if names >= 2 and token.norm.startswith("و") and _plain_name_word(tokens, end + 1, covered):
+            break  # "جون سميث وبيير دوبون": two people ("جون سميث ويليامز" stays one)
         connector = _word(token) in v.connectors
         definite = token.has_article and not connector
         after_connector = end > start and _word(tokens[end - 1]) in v.connectors
