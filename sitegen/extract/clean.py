@@ -176,11 +176,20 @@ def _is_meta_line(line: str) -> bool:
 
 def _is_labelled_date(line: str) -> bool:
     """A date after a label: "نشر بتاريخ 15 نونبر 2024", "تاريخ النشر: 05/02/2024"."""
+    words = _after_label(line, _rules().date_labels)
+    return bool(words) and _is_date_text(" ".join(words))
+
+
+def _after_label(line: str, labels: tuple[str, ...]) -> list[str] | None:
+    """The words after the label that begins the line ("بقلم: فلان" → فلان), or None."""
     key = line_key(line)
-    for label in _rules().date_labels:
+    for label in labels:
         if key.startswith(label) and key[len(label) : len(label) + 1] in (" ", ":"):
-            return _is_date_text(line.replace(":", " ", 1).split(None, len(label.split()))[-1])
-    return False
+            rest = line.split()[len(label.split()) :]
+            if rest and rest[0].startswith(":"):  # "تحرير : فلان"
+                rest = [rest[0][1:], *rest[1:]] if len(rest[0]) > 1 else rest[1:]
+            return rest
+    return None
 
 
 def _split_pair(line: str) -> tuple[str, str] | None:
@@ -296,12 +305,9 @@ class _Header:
 
 def _byline(line: str) -> str | None:
     """The name, as written, in "بقلم: فلان" or "إعداد فلان"; None for other lines."""
-    key = line_key(line)
-    for prefix in _rules().bylines:
-        if key.startswith(prefix) and key[len(prefix) : len(prefix) + 1] in (" ", ":"):
-            words = line.replace(":", " ", 1).split()[len(prefix.split()) :]
-            if 0 < len(words) <= NAME_MAX_WORDS and not _SENTENCE_END.search(words[-1]):
-                return " ".join(words)
+    words = _after_label(line, _rules().bylines)
+    if words and len(words) <= NAME_MAX_WORDS and not _SENTENCE_END.search(words[-1]):
+        return " ".join(words)
     return None
 
 

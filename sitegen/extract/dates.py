@@ -293,7 +293,7 @@ def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
     """
     v = vocab()
     j = k
-    if _year_word_at(tokens, j + 1) and strip_article(tokens[j].norm) in v.year_word_openers:
+    if _year_word_at(tokens, j + 1) and _word(tokens, j) in v.year_word_openers:
         j += 1  # "فاتح يناير من سنة 2023"
     if _year_word_at(tokens, j):
         j += 1

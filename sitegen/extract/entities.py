@@ -97,11 +97,8 @@ def _written_definite(phrase: str, words: tuple[str, ...]) -> bool:
 
     Such a name always has it: bare, "هند" is a first name (Hind) and "بروس" Bruce.
     """
-    return (
-        len(words) == 1
-        and normalize(phrase.strip()).startswith("ال")
-        and not (words[0].startswith("ال"))
-    )
+    written = normalize(phrase.strip())
+    return len(words) == 1 and written.startswith("ال") and not words[0].startswith("ال")
 
 
 def _has_article(prefix: str) -> bool:
