@@ -160,6 +160,15 @@ def test_a_weekday_alone_in_the_lead_counts_from_the_publication_date(registry, 
     assert (facts["published"], facts["event_date"]) == ("2024-03-13", event)
 
 
+@pytest.mark.parametrize(
+    ("when", "event"),
+    [("أمس", "2024-03-12"), ("أول أمس", "2024-03-11"), ("أمس الأول", "2024-03-11")],
+)
+def test_yesterday_and_the_day_before_in_the_lead(registry, when, event) -> None:
+    lead = f"استقبل المسؤول الأمني المغربي {when} وفدا أمنيا برتغاليا رفيعا لبحث مكافحة الإرهاب."
+    assert _facts(registry, f"عنوان\nهسبريس – 13 مارس 2024\n{lead}")["event_date"] == event
+
+
 def test_a_dateline_before_the_byline_is_no_outlet(registry) -> None:
     text = f"المغرب والبرتغال يبحثان تعزيز التعاون الأمني\nالرباط: لحسن مقنع\n{BODY_SENTENCE}"
     facts = _facts(registry, text)

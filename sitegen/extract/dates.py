@@ -77,6 +77,7 @@ class _Vocab:
     year_demonstratives: frozenset[str]
     today_words: frozenset[str]  # with their article: bare "يوم" is "day", not "today"
     yesterday_words: frozenset[str]
+    day_before_marks: frozenset[str]  # "أول أمس", "أمس الأول": the day before yesterday
     past_words: frozenset[str]
 
 
@@ -135,6 +136,7 @@ def vocab() -> _Vocab:
         year_demonstratives=norm_set("year_demonstratives"),
         today_words=frozenset(normalize(w) for w in data["today_words"]),
         yesterday_words=norm_set("yesterday_words"),
+        day_before_marks=norm_set("day_before_marks"),
         past_words=norm_set("past_words"),
     )
 
@@ -546,12 +548,13 @@ def relative_date(tokens: list[Token], published: date | None) -> date | None:
     if published is None:
         return None
     v = vocab()
-    for token in tokens:
+    for i, token in enumerate(tokens):
         word = strip_article(token.norm)
         if token.norm in v.today_words:
             return published
         if word in v.yesterday_words:
-            return published - timedelta(days=1)
+            near = {_word(tokens, i - 1) if i else "", _word(tokens, i + 1)}
+            return published - timedelta(days=2 if near & v.day_before_marks else 1)
     return _weekday_date(tokens, published)
 
 
