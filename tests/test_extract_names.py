@@ -262,3 +262,22 @@ def test_a_name_word_that_begins_with_wa_is_kept(registry, name) -> None:
     assert list(_officials(registry, f"استقبل السيد {name}، مدير الشرطة البرتغالية، الوفد.")) == [
         name
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وأكد مدير الشرطة البرتغالية - جواو كوستا - أن التعاون مثمر.",  # set off by dashes
+        "وقال جواو كوستا – مدير الشرطة البرتغالية – إن التعاون مثمر.",
+        "وقال جواو كوستا (مدير الشرطة البرتغالية) إن التعاون مثمر.",  # the role in brackets
+        "وأوضح «جواو كوستا»، مدير الشرطة البرتغالية، أن التعاون مثمر.",  # the name in quotes
+    ],
+)
+def test_a_role_set_off_by_dashes_brackets_or_quotes(registry, sentence) -> None:
+    official = _officials(registry, sentence)["جواو كوستا"]
+    assert (official["role_ar"], official["country"]) == ("مدير الشرطة البرتغالية", "PT")
+
+
+def test_an_acronym_in_brackets_after_a_role_is_no_name(registry) -> None:
+    sentence = "وقال مدير مكتب التحقيقات الفيدرالي (إف بي آي) إن التعاون مع المغرب مثمر."
+    assert _officials(registry, sentence) == {}

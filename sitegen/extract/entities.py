@@ -222,6 +222,7 @@ def _add_countries(gaz: Gazetteer, registry: Registry) -> None:
 
 
 _HYPHENS = frozenset("-\u2010\u2011")
+_DASHES = frozenset("-\u2013\u2014")
 
 
 def _joins(tokens: list[Token], i: int) -> bool:
@@ -605,8 +606,10 @@ def _candidates(
                 )
                 found.append(Candidate(start, end, role))
                 continue
-        if token.text in "،,":
+        if token.text in "،," or _spaced_dash(tokens, i):
             found.extend(_apposition(tokens, i, covered))
+        elif token.text == "(":
+            found.extend(_name_then_role(tokens, i, covered))
         if bits & _ROLE_HEAD:
             found.extend(_role_then_name(tokens, i, covered))
     if latin:
@@ -646,18 +649,35 @@ def _is_complement(tokens: list[Token], i: int) -> bool:
 
 
 def _apposition(tokens: list[Token], comma: int, covered: set[int]) -> list[Candidate]:
-    """'<role>، <name>،' and '<name>، <role>' around a comma."""
+    """'<role>، <name>،' and '<name>، <role>' around a comma (or a spaced dash)."""
     end = _name_span(tokens, comma + 1, covered)
     if end and _followed_by_boundary(tokens, end):
         head = _role_before(tokens, comma)
         role = (head, comma) if head is not None else _apposed_role(tokens, end)
         if role:
             return [Candidate(comma + 1, end, role)]
-    role = _role_after(tokens, comma + 1)
-    start = _name_start_before(tokens, comma, covered) if role else None
-    if role and start is not None:
-        return [Candidate(start, comma, role)]
-    return []
+    return _name_then_role(tokens, comma, covered)
+
+
+def _name_then_role(tokens: list[Token], mark: int, covered: set[int]) -> list[Candidate]:
+    """'<name>، <role>', '<name> (<role>)', '«<name>»، <role>': the role after a mark.
+
+    A bracket opens only this shape: "مدير مكتب التحقيقات (إف بي آي)" names nobody.
+    """
+    role = _role_after(tokens, mark + 1)
+    if role is None:
+        return []
+    end = mark - 1 if mark and tokens[mark - 1].text in _CLOSING_QUOTES else mark
+    start = _name_start_before(tokens, end, covered)
+    return [Candidate(start, end, role)] if start is not None else []
+
+
+_CLOSING_QUOTES = frozenset('»"”')
+
+
+def _spaced_dash(tokens: list[Token], i: int) -> bool:
+    """A dash that sets off a phrase ("مدير الشرطة - فلان - أن"), not a hyphen in a name."""
+    return tokens[i].text in _DASHES and not _joins(tokens, i)
 
 
 def _name_start_before(tokens: list[Token], end: int, covered: set[int]) -> int | None:
