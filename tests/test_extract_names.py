@@ -281,3 +281,16 @@ def test_a_role_set_off_by_dashes_brackets_or_quotes(registry, sentence) -> None
 def test_an_acronym_in_brackets_after_a_role_is_no_name(registry) -> None:
     sentence = "وقال مدير مكتب التحقيقات الفيدرالي (إف بي آي) إن التعاون مع المغرب مثمر."
     assert _officials(registry, sentence) == {}
+
+
+@pytest.mark.parametrize("rest", ["، بمقرها.", " الذي يزور المغرب على رأس وفد هام."])
+def test_a_definite_role_right_after_a_titled_name_is_its_own(registry, rest) -> None:
+    sentence = f"واجتمع الوفد مع السيد جواو كوستا المدير العام للشرطة البرتغالية{rest}"
+    official = _officials(registry, sentence)["جواو كوستا"]
+    assert (official["role_ar"], official["country"]) == ("المدير العام للشرطة البرتغالية", "PT")
+
+
+@pytest.mark.parametrize("other", ["ماريو روسو", "كريم التجريبي"])
+def test_a_role_followed_by_another_name_is_that_names(registry, other) -> None:
+    sentence = f"واستقبل السيد جواو كوستا المدير العام للشرطة البرتغالية {other}."
+    assert _officials(registry, sentence)["جواو كوستا"]["role_ar"] is None

@@ -603,6 +603,7 @@ def _candidates(
                     _apposed_role(tokens, end)
                     or _role_before_title(tokens, i, people, covered)
                     or _title_as_role(bits, i, start)
+                    or _definite_role_after(tokens, end, covered, people)
                 )
                 found.append(Candidate(start, end, role))
                 continue
@@ -802,6 +803,30 @@ def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
     if end < len(tokens) and tokens[end].text in "،,":
         return _role_after(tokens, end + 1)
     return None
+
+
+def _definite_role_after(
+    tokens: list[Token], end: int, covered: set[int], people: set[int]
+) -> tuple[int, int] | None:
+    """'السيد فلان المدير العام للشرطة …': a definite role right after a titled name.
+
+    Not when a name follows in it ("… المدير العام للشرطة جواو كوستا"): that is its own.
+    """
+    if end >= len(tokens) or not tokens[end].has_article:
+        return None
+    role = _role_after(tokens, end)
+    if role is None or any(_names_at(tokens, k, covered, people) for k in range(*role)):
+        return None
+    relatives = vocabulary().relatives  # "… البرتغالية الذي يزور المغرب": the role ends
+    stop = next((k for k in range(*role) if _is_in(tokens[k], relatives)), role[1])
+    return role[0], stop
+
+
+def _names_at(tokens: list[Token], k: int, covered: set[int], people: set[int]) -> bool:
+    """A known official's name, or two name words, at token k."""
+    return k in people or (
+        _plain_name_word(tokens, k, covered) and _plain_name_word(tokens, k + 1, covered)
+    )
 
 
 def _latin_candidates(tokens: list[Token], covered: set[int]) -> list[Candidate]:
