@@ -68,11 +68,32 @@ def test_outlet_dash_date_line_gives_the_publication_date_line() -> None:
     assert page.meta_lines == ["5 يناير 2015"]
 
 
-def test_a_line_that_is_only_a_date_is_a_date_line() -> None:
-    for line in ("الأربعاء 29 يناير 2025", "29/01/2025", "الخميس، ٣ أبريل ٢٠٢٥ - 10:15"):
-        page = clean(f"عنوان الخبر\n{line}\n{BODY}")
-        assert page.meta_lines == [line], line
-        assert page.title == "عنوان الخبر" and page.paragraphs == [BODY]
+@pytest.mark.parametrize(
+    "line",
+    [
+        "الأربعاء 29 يناير 2025",
+        "29/01/2025",
+        "الخميس، ٣ أبريل ٢٠٢٥ - 10:15",
+        "2025-01-29",
+        "الأربعاء, 29 يناير, 2025",
+        "الأحد ١٠ مارس ٢٠٢٤ | ٢٩ شعبان ١٤٤٥",  # with the Hijri date
+        "الأحد 10 مارس 2024 الموافق 29 شعبان 1445 هـ",
+    ],
+)
+def test_a_line_that_is_only_a_date_is_a_date_line(line: str) -> None:
+    page = clean(f"عنوان الخبر\n{line}\n{BODY}")
+    assert page.meta_lines == [line]
+    assert page.title == "عنوان الخبر" and page.paragraphs == [BODY]
+
+
+@pytest.mark.parametrize("line", ["كأس العالم 2030 بالمغرب", "اجتمع الوفد يوم 10 مارس 2024"])
+def test_a_line_with_a_year_and_other_words_is_no_date_line(line: str) -> None:
+    assert clean(f"عنوان الخبر\n{BODY}\n{line}").meta_lines == []
+
+
+@pytest.mark.parametrize("line", ["منذ ساعتين", "قبل 3 ساعات", "منذ 5 دقائق"])
+def test_a_relative_time_stamp_is_furniture(line: str) -> None:
+    assert clean(f"عنوان الخبر\n{line}\n{BODY}").paragraphs == [BODY]
 
 
 def test_navigation_bar_and_breaking_news_banner_are_not_the_headline() -> None:

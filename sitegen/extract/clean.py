@@ -13,8 +13,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from sitegen.extract.dates import vocab
 from sitegen.extract.resources import load_data
-from sitegen.extract.text import fold_arabic_letters, normalize_prepared, unicode_normalize
+from sitegen.extract.text import (
+    fold_arabic_letters,
+    normalize_prepared,
+    strip_article,
+    unicode_normalize,
+)
 
 _SPACE = r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
 _NON_PLAIN_SPACE = r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
@@ -68,6 +74,7 @@ class _Rules:
     patterns: tuple[re.Pattern, ...]
     bylines: tuple[str, ...]
     date_labels: tuple[str, ...]
+    date_words: tuple[str, ...]
 
 
 @lru_cache(maxsize=65536)
@@ -111,6 +118,7 @@ def _rules() -> _Rules:
         ),
         bylines=tuple(line_key(unicode_normalize(b)) for b in data["byline_prefixes"]),
         date_labels=tuple(line_key(unicode_normalize(b)) for b in data["date_labels"]),
+        date_words=tuple(data["date_line_words"]),
     )
 
 
@@ -212,6 +220,12 @@ def _is_body_line(line: str) -> bool:
     return words >= BODY_MIN_WORDS or (words >= 12 and bool(_SENTENCE_END.search(line)))
 
 
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_NUMERIC_DATE = re.compile(
+    r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:[\sT|,،-]+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+DATE_LINE_MAX_WORDS = 16
 _DATE_TEXT = re.compile(
     r"^\W*(?:[^\W\d]+\s*[،,]?\s*)?"  # optional weekday
     r"\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]|\s[^\W\d]+(?:\s[^\W\d]+)?\s)\s*\d{4}"
@@ -220,10 +234,34 @@ _DATE_TEXT = re.compile(
 
 
 def _is_date_text(text: str) -> bool:
-    """Text that is only a date ("5 يناير 2015", "05/01/2015")."""
+    """Text that is only a date ("5 يناير 2015", "05/01/2015", "2015-01-05").
+
+    Also with other calendar words around it: "الأحد 10 مارس 2024 | 29 شعبان 1445",
+    "الأحد، 10 مارس، 2024", "10 مارس 2024 الموافق 29 شعبان 1445 هـ".
+    """
     if _HAS_INDIC_DIGIT.search(text):
         text = text.translate(_INDIC_DIGITS)
-    return bool(_DATE_TEXT.match(text))
+    if _DATE_TEXT.match(text):
+        return True
+    if not _YEAR_IN_TEXT.search(text) or _word_count(text) > DATE_LINE_MAX_WORDS:
+        return False
+    words = [strip_article(normalize_prepared(w)) for w in _LETTERS.findall(text)]
+    if not words:
+        return bool(_NUMERIC_DATE.fullmatch(text.strip()))
+    known = _date_words()
+    return all(w in known for w in words) and any(w in _month_words() for w in words)
+
+
+@cache
+def _month_words() -> frozenset[str]:
+    return frozenset(w for name in vocab().months for w in name)
+
+
+@cache
+def _date_words() -> frozenset[str]:
+    """Words a page's date line is made of: month and weekday names, calendar words."""
+    extra = (strip_article(normalize_prepared(unicode_normalize(w))) for w in _rules().date_words)
+    return _month_words() | frozenset(vocab().weekdays) | frozenset(extra)
 
 
 def _headline_shaped(line: str) -> bool:
