@@ -9,8 +9,8 @@ topics off that single pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from functools import cache
 
 from sitegen.extract.clean import Page, clean, line_key
 from sitegen.extract.dates import (
@@ -41,21 +41,27 @@ SUMMARY_MAX_CHARS = 400
 _LEAD_MIN_WORDS = 12
 
 
-@cache
-def _line_keys(names: tuple[str, ...]) -> frozenset[str]:
+def _line_keys(names: Iterable[str]) -> frozenset[str]:
     return frozenset(line_key(unicode_normalize(n)) for n in names)
 
 
-def _outlet_names(registry: Registry) -> frozenset[str]:
-    """Comparison keys of registered outlet names: a header line that is one is the outlet."""
-    names = tuple(n for o in registry.outlets.values() for n in (o.name_ar, *o.aliases_ar))
-    return _line_keys(names)
+_HEADER_NAMES: dict[int, tuple[Registry, frozenset[str], frozenset[str]]] = {}
 
 
-def _place_names(registry: Registry) -> frozenset[str]:
-    """Comparison keys of registered places: "<place>: <author>" is a dateline."""
-    names = tuple(n for p in registry.places.values() for n in p.aliases_ar)
-    return _line_keys(names)
+def _header_names(registry: Registry) -> tuple[frozenset[str], frozenset[str]]:
+    """Comparison keys of registered outlets and places (once per registry object).
+
+    A header line that is an outlet's name is the outlet; "<place>: <author>" is a
+    dateline and a byline.
+    """
+    cached = _HEADER_NAMES.get(id(registry))
+    if cached is None or cached[0] is not registry:
+        outlets = _line_keys(
+            n for o in registry.outlets.values() for n in (o.name_ar, *o.aliases_ar)
+        )
+        places = _line_keys(n for p in registry.places.values() for n in p.aliases_ar)
+        cached = _HEADER_NAMES[id(registry)] = (registry, outlets, places)
+    return cached[1], cached[2]
 
 
 def _published(page: Page, today: date) -> date | None:
@@ -118,7 +124,7 @@ def extract_facts(
     """The facts of one raw article, with exactly the FACTS.md keys."""
     registry = registry or default_registry()
     today = today or date.today()
-    page = clean(text, _outlet_names(registry), _place_names(registry))
+    page = clean(text, *_header_names(registry))
     title = page.title or ""
     full = "\n".join([title, *page.paragraphs])
     tokens = tokenize(full)

@@ -191,6 +191,8 @@ def _is_labelled_date(line: str) -> bool:
 def _after_label(line: str, labels: tuple[str, ...]) -> list[str] | None:
     """The words after the label that begins the line ("بقلم: فلان" → فلان), or None."""
     key = line_key(line)
+    if not key.startswith(labels):  # most lines: one test for all the labels
+        return None
     for label in labels:
         if key.startswith(label) and key[len(label) : len(label) + 1] in (" ", ":"):
             rest = line.split()[len(label.split()) :]
@@ -225,7 +227,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _NUMERIC_DATE = re.compile(
     r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:[\sT|,،-]+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
-DATE_LINE_MAX_WORDS = 16
+DATE_LINE_MAX_CHARS = 100
 _DATE_TEXT = re.compile(
     r"^\W*(?:[^\W\d]+\s*[،,]?\s*)?"  # optional weekday
     r"\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]|\s[^\W\d]+(?:\s[^\W\d]+)?\s)\s*\d{4}"
@@ -243,7 +245,7 @@ def _is_date_text(text: str) -> bool:
         text = text.translate(_INDIC_DIGITS)
     if _DATE_TEXT.match(text):
         return True
-    if not _YEAR_IN_TEXT.search(text) or _word_count(text) > DATE_LINE_MAX_WORDS:
+    if len(text) > DATE_LINE_MAX_CHARS or not _YEAR_IN_TEXT.search(text):
         return False
     words = [strip_article(normalize_prepared(w)) for w in _LETTERS.findall(text)]
     if not words:

@@ -132,7 +132,7 @@ class Vocabulary:
     """Titles, role heads, stopwords and the like (data/entities.yaml), normalised."""
 
     titles: frozenset[str]
-    title_rests: tuple[tuple[str, ...], ...]  # "الإقليمي" of "العميد الإقليمي", longest first
+    title_rests: dict[str, tuple[tuple[str, ...], ...]]  # by first word, longest first
     role_heads: frozenset[str]
     connectors: frozenset[str]
     name_links: frozenset[str]
@@ -151,10 +151,14 @@ def _norm_words(words: Iterable[str]) -> frozenset[str]:
     return frozenset(strip_article(normalize(w)) for w in words for w in [w.split()[0]])
 
 
-def _rests(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    """The words after the first of each phrase of several words, longest first."""
+def _rests(phrases: Iterable[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The words after the first of each phrase of several words ("الإقليمي" of "العميد
+    الإقليمي"), by their first word, longest first."""
     rests = {tuple(strip_article(normalize(w)) for w in p.split()[1:]) for p in phrases}
-    return tuple(sorted((r for r in rests if r), key=len, reverse=True))
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for rest in sorted((r for r in rests if r), key=len, reverse=True):
+        by_first.setdefault(rest[0], []).append(rest)
+    return {first: tuple(group) for first, group in by_first.items()}
 
 
 @cache
@@ -607,10 +611,8 @@ def _candidates(
                 )
                 found.append(Candidate(start, end, role))
                 continue
-        if token.text in "،," or _spaced_dash(tokens, i):
-            found.extend(_apposition(tokens, i, covered))
-        elif token.text == "(":
-            found.extend(_name_then_role(tokens, i, covered))
+        if token.text in _MARKS:  # one test for most tokens
+            found.extend(_around_mark(tokens, i, covered))
         if bits & _ROLE_HEAD:
             found.extend(_role_then_name(tokens, i, covered))
     if latin:
@@ -620,7 +622,8 @@ def _candidates(
 
 def _title_end(tokens: list[Token], title: int) -> int:
     """Past the other words of a title of several ("العميد الإقليمي", "والي الأمن")."""
-    for rest in vocabulary().title_rests:
+    following = strip_article(tokens[title + 1].norm) if title + 1 < len(tokens) else ""
+    for rest in vocabulary().title_rests.get(following, ()):
         end = title + 1 + len(rest)
         if end <= len(tokens) and all(
             strip_article(tokens[title + 1 + n].norm) == word for n, word in enumerate(rest)
@@ -674,6 +677,15 @@ def _name_then_role(tokens: list[Token], mark: int, covered: set[int]) -> list[C
 
 
 _CLOSING_QUOTES = frozenset('»"”')
+_MARKS = frozenset("،,(") | _DASHES  # the marks an apposition is read around
+
+
+def _around_mark(tokens: list[Token], i: int, covered: set[int]) -> list[Candidate]:
+    if tokens[i].text == "(":
+        return _name_then_role(tokens, i, covered)
+    if tokens[i].text in _DASHES and not _spaced_dash(tokens, i):
+        return []
+    return _apposition(tokens, i, covered)
 
 
 def _spaced_dash(tokens: list[Token], i: int) -> bool:
@@ -690,9 +702,9 @@ def _name_start_before(tokens: list[Token], end: int, covered: set[int]) -> int 
     """
     v = vocabulary()
     start = _two_names_before(tokens, end)
-    if start < 0 or end not in (
-        _name_span(tokens, start, covered),
-        _family_name_span(tokens, start, end, covered),
+    if start < 0 or (
+        _name_span(tokens, start, covered) != end
+        and _family_name_span(tokens, start, end, covered) != end
     ):
         return None
     while (k := start - (2 if _joins(tokens, start - 1) else 1)) >= 0 and (
