@@ -135,6 +135,14 @@ def test_a_latin_name_with_accents_is_read_whole(registry, sentence, name) -> No
             "وقال نائب رئيس الشرطة البرتغالية جواو كوستا إن التعاون مستمر.",
             "نائب رئيس الشرطة البرتغالية",
         ),
+        (  # "مساعد" opens a chain, though it is no role head
+            "واستقبل مساعد وزير الداخلية البرتغالي، السيد جواو كوستا، بالرباط.",
+            "مساعد وزير الداخلية البرتغالي",
+        ),
+        (  # ... and "المساعد" after a head stays inside the role
+            "واستقبل المدير العام المساعد للشرطة البرتغالية، السيد جواو كوستا، بالرباط.",
+            "المدير العام المساعد للشرطة البرتغالية",
+        ),
     ],
 )
 def test_a_deputy_or_adviser_keeps_the_first_head_of_the_role(registry, sentence, role) -> None:

@@ -134,6 +134,7 @@ class Vocabulary:
     titles: frozenset[str]
     title_rests: dict[str, tuple[tuple[str, ...], ...]]  # by first word, longest first
     role_heads: frozenset[str]
+    chain_heads: frozenset[str]  # "مساعد" of "مساعد وزير …": a role's first head only
     connectors: frozenset[str]
     name_links: frozenset[str]
     particles: frozenset[str]
@@ -168,6 +169,7 @@ def vocabulary() -> Vocabulary:
         titles=_norm_words(data["titles"]),
         title_rests=_rests(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
+        chain_heads=_norm_words(data["chain_heads"]),
         connectors=_norm_words(data["name_connectors"]),
         name_links=_norm_words(data["name_links"]),
         particles=frozenset(normalize(word) for word in data["name_particles"]),
@@ -539,7 +541,8 @@ def _chain_start(tokens: list[Token], head: int) -> int:
 
 
 def _opens_chain(token: Token) -> bool:
-    return not token.has_article and token.norm in vocabulary().role_heads
+    v = vocabulary()
+    return not token.has_article and (token.norm in v.role_heads or token.norm in v.chain_heads)
 
 
 def _links_chain(token: Token) -> bool:
