@@ -257,12 +257,19 @@ def test_a_preposition_with_a_pronoun_is_no_name(registry) -> None:
     assert [o["known"] for o in _officials(registry, sentence).values()] == [True]
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    ["استقبل السيد جون سميث وبيير دوبون بمقر الوزارة.", "استقبل السيدين جون سميث وبيير دوبون."],
-)
-def test_two_names_joined_by_wa_are_not_one(registry, sentence) -> None:
+def test_two_names_joined_by_wa_are_not_one(registry) -> None:
+    # after "السيد" the second is not read: "وزوجته ماري" (and his wife) would be a name
+    sentence = "استقبل السيد جون سميث وبيير دوبون بمقر الوزارة."
     assert list(_officials(registry, sentence)) == ["جون سميث"]
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [("السيدين", ["جون سميث", "بيير دوبون"]), ("السادة", ["جون سميث", "بيير دوبون", "ماريو روسو"])],
+)
+def test_each_name_after_a_plural_title_is_a_person(registry, title, names) -> None:
+    sentence = f"استقبل {title} {' و'.join(names)} بمقر الوزارة."
+    assert list(_officials(registry, sentence)) == names
 
 
 @pytest.mark.parametrize("name", ["جون سميث ويليامز", "محمد وليد العلوي"])

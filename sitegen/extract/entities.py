@@ -132,6 +132,7 @@ class Vocabulary:
     """Titles, role heads, stopwords and the like (data/entities.yaml), normalised."""
 
     titles: frozenset[str]
+    plural_titles: frozenset[str]  # "السيدين": more than one name follows, joined by "و"
     title_rests: dict[str, tuple[tuple[str, ...], ...]]  # by first word, longest first
     role_heads: frozenset[str]
     chain_heads: frozenset[str]  # "مساعد" of "مساعد وزير …": a role's first head only
@@ -167,6 +168,7 @@ def vocabulary() -> Vocabulary:
     data = load_data("entities")
     return Vocabulary(
         titles=_norm_words(data["titles"]),
+        plural_titles=_norm_words(data["plural_titles"]),
         title_rests=_rests(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
         chain_heads=_norm_words(data["chain_heads"]),
@@ -582,6 +584,7 @@ class Candidate:
     start: int
     end: int
     role: tuple[int, int] | None
+    conjunction: int = 0  # chars of "و" before the name ("وبيير دوبون" in a list)
 
 
 def _candidates(
@@ -613,6 +616,8 @@ def _candidates(
                     or _definite_role_after(tokens, end, covered, people)
                 )
                 found.append(Candidate(start, end, role))
+                if _is_in(token, vocabulary().plural_titles):
+                    found.extend(_listed_names(tokens, end, covered))
                 continue
         if token.text in _MARKS:  # one test for most tokens
             found.extend(_around_mark(tokens, i, covered))
@@ -620,6 +625,18 @@ def _candidates(
             found.extend(_role_then_name(tokens, i, covered))
     if latin:
         found.extend(_latin_candidates(tokens, covered))
+    return found
+
+
+def _listed_names(tokens: list[Token], end: int, covered: set[int]) -> list[Candidate]:
+    """The names after the first of "السيدين جون سميث وبيير دوبون", each joined by "و"."""
+    found = []
+    while end < len(tokens) and tokens[end].norm.startswith("و"):
+        after = _name_span(tokens, end, covered, nisba=True)
+        if after is None:
+            break
+        found.append(Candidate(end, after, _apposed_role(tokens, after), conjunction=1))
+        end = after
     return found
 
 
@@ -960,7 +977,7 @@ def find_officials(
     claimed: set[int] = set()  # a name read by two rules is kept once, as first read
     latin = _LATIN_CAPITAL.search(text) is not None  # no token can start with one otherwise
     for cand in _candidates(tokens, covered, countries, people, latin):
-        name = _text(tokens, cand.start, cand.end, text)
+        name = _text(tokens, cand.start, cand.end, text)[cand.conjunction :]
         latin = _is_latin(name)
         ident = transliterate(name)
         span = set(range(cand.start, cand.end))
