@@ -170,3 +170,21 @@ def test_a_labelled_date_line_is_a_date_line(line: str) -> None:
 def test_a_sentence_that_starts_with_a_date_label_stays() -> None:
     sentence = "بتاريخ 15 نونبر 2024 حل بالرباط وفد أمني برتغالي رفيع المستوى في زيارة عمل."
     assert clean(f"عنوان\n{BODY}\n{sentence}").paragraphs == [BODY, sentence]
+
+
+def test_html_left_by_a_scrape_goes() -> None:
+    raw = (
+        "توقيف شبكة للمخدرات&nbsp;بطنجة\n"
+        f"<p>{BODY}<br>وأكد البلاغ أن &quot;التحقيق&quot; مستمر تحت إشراف النيابة العامة المختصة.</p>"
+    )
+    page = clean(raw)
+    assert page.title == "توقيف شبكة للمخدرات بطنجة"
+    assert page.paragraphs == [
+        BODY,
+        'وأكد البلاغ أن "التحقيق" مستمر تحت إشراف النيابة العامة المختصة.',
+    ]
+
+
+def test_a_less_than_sign_in_the_text_is_no_tag() -> None:
+    line = "وبلغ عدد الموقوفين < 10 أشخاص حسب البلاغ الصادر عن المديرية العامة للأمن الوطني."
+    assert clean(f"عنوان\n{BODY}\n{line}").paragraphs == [BODY, line]

@@ -9,6 +9,7 @@ module knows the *shapes* of page headers: "<headline> – <outlet>",
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -30,6 +31,8 @@ _SPACES = re.compile(f"{_SPACE}{{2,}}|{_NON_PLAIN_SPACE}")
 _ODD_SPACE = re.compile(_NON_PLAIN_SPACE)
 _BIDI = re.compile(r"[\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _ARABIC = re.compile(r"[\u0621-\u064a]")
+_LINE_TAG = re.compile(r"</?(?:br|p|div|li|h[1-6]|tr)\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _DASH_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[–—|]\s*")
 _COLON_SPLIT = re.compile(r"\s*:\s*")
@@ -123,9 +126,17 @@ def _rules() -> _Rules:
 
 
 def prepare(raw: str) -> str:
-    """Unicode-normalised text with plain spaces and Unix newlines."""
-    text = unicode_normalize(raw.replace("\r\n", "\n").replace("\r", "\n"))
-    return _BIDI.sub("", text)
+    """Unicode-normalised text with plain spaces and Unix newlines.
+
+    What a scrape kept of the page's HTML goes too: tags ("<br>" and block tags end a
+    line) and character references ("&nbsp;", "&quot;").
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in text:
+        text = _TAG.sub("", _LINE_TAG.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return _BIDI.sub("", unicode_normalize(text))
 
 
 def _lines(text: str) -> list[str]:
