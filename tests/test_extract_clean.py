@@ -188,3 +188,20 @@ def test_html_left_by_a_scrape_goes() -> None:
 def test_a_less_than_sign_in_the_text_is_no_tag() -> None:
     line = "وبلغ عدد الموقوفين < 10 أشخاص حسب البلاغ الصادر عن المديرية العامة للأمن الوطني."
     assert clean(f"عنوان\n{BODY}\n{line}").paragraphs == [BODY, line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "المغرب - إسبانيا: تعاون أمني متجدد - هسبريس",  # the headline has a dash of its own
+        "هسبريس | المغرب - إسبانيا: تعاون أمني متجدد",  # the outlet first
+    ],
+)
+def test_a_known_outlet_at_either_end_of_the_headline(line: str) -> None:
+    page = clean(f"{line}\n{BODY}", frozenset({"هسبريس"}))
+    assert (page.title, page.outlet) == ("المغرب - إسبانيا: تعاون أمني متجدد", "هسبريس")
+
+
+def test_a_known_outlet_and_a_short_name_are_outlet_and_author() -> None:
+    page = clean(f"عنوان الخبر الأمني\nهسبريس - يوسف لخضر\n{BODY}", frozenset({"هسبريس"}))
+    assert (page.title, page.outlet, page.author) == ("عنوان الخبر الأمني", "هسبريس", "يوسف لخضر")

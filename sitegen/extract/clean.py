@@ -300,6 +300,8 @@ class _Header:
         if author and self.page.author is None:
             self.page.author = author
             return True
+        if self._take_outlet_beside_headline(line):
+            return True
         pair = _split_pair(line)
         if pair and self._take_pair(*pair):
             return True
@@ -312,6 +314,29 @@ class _Header:
         if self.page.title is None and _headline_shaped(line):
             self.page.title = line
             return True
+        return False
+
+    def _take_outlet_beside_headline(self, line: str) -> bool:
+        """A known outlet at either end of the headline, after or before a separator
+        ("المغرب - إسبانيا: تعاون أمني - هسبريس", "هسبريس | <headline>")."""
+        if self.page.outlet is not None or self.page.title is not None:
+            return False
+        separators = list(_DASH_SPLIT.finditer(line))
+        if not separators:
+            return False
+        for left, right, outlet in (
+            (line[: separators[-1].start()], line[separators[-1].end() :], "right"),
+            (line[: separators[0].start()], line[separators[0].end() :], "left"),
+        ):
+            name, headline = (right, left) if outlet == "right" else (left, right)
+            headline = headline.strip()  # longer than a name: "هسبريس - يوسف لخضر" is a byline
+            if (
+                line_key(name) in self.outlet_names
+                and _word_count(headline) > NAME_MAX_WORDS
+                and _headline_shaped(headline)
+            ):
+                self.page.outlet, self.page.title = name.strip(), headline
+                return True
         return False
 
     def _before_repeated_title(self, line: str, key: str) -> bool:
