@@ -319,16 +319,14 @@ class _Header:
     def _take_outlet_beside_headline(self, line: str) -> bool:
         """A known outlet at either end of the headline, after or before a separator
         ("المغرب - إسبانيا: تعاون أمني - هسبريس", "هسبريس | <headline>")."""
-        if self.page.outlet is not None or self.page.title is not None:
-            return False
         separators = list(_DASH_SPLIT.finditer(line))
-        if not separators:
+        if self.page.outlet is not None or self.page.title is not None or not separators:
             return False
-        for left, right, outlet in (
-            (line[: separators[-1].start()], line[separators[-1].end() :], "right"),
-            (line[: separators[0].start()], line[separators[0].end() :], "left"),
+        first, last = separators[0], separators[-1]
+        for name, headline in (
+            (line[last.end() :], line[: last.start()]),
+            (line[: first.start()], line[first.end() :]),
         ):
-            name, headline = (right, left) if outlet == "right" else (left, right)
             headline = headline.strip()  # longer than a name: "هسبريس - يوسف لخضر" is a byline
             if (
                 line_key(name) in self.outlet_names
