@@ -205,3 +205,24 @@ def test_a_known_outlet_at_either_end_of_the_headline(line: str) -> None:
 def test_a_known_outlet_and_a_short_name_are_outlet_and_author() -> None:
     page = clean(f"عنوان الخبر الأمني\nهسبريس - يوسف لخضر\n{BODY}", frozenset({"هسبريس"}))
     assert (page.title, page.outlet, page.author) == ("عنوان الخبر الأمني", "هسبريس", "يوسف لخضر")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "© جميع الحقوق محفوظة 2024",
+        "أرسل لصديق",
+        "حجم الخط",
+        "الرابط المختصر",
+        "عدد المشاهدات 1250",
+        "1250 مشاهدة",
+        "قراءة: 3 دقائق",
+        "تابعوا آخر الأخبار عبر تطبيق الجريدة",
+    ],
+)
+def test_page_tools_and_counters_are_furniture(line: str) -> None:
+    assert clean(f"عنوان\n{BODY}\n{line}").paragraphs == [BODY]
+
+
+def test_a_tag_line_after_the_article_ends_it() -> None:
+    assert clean(f"عنوان\n{BODY}\nكلمات دلالية: المغرب، إسبانيا").paragraphs == [BODY]
