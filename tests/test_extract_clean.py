@@ -226,3 +226,11 @@ def test_page_tools_and_counters_are_furniture(line: str) -> None:
 
 def test_a_tag_line_after_the_article_ends_it() -> None:
     assert clean(f"عنوان\n{BODY}\nكلمات دلالية: المغرب، إسبانيا").paragraphs == [BODY]
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet"), [("جريدة الشمال - متابعة", "جريدة الشمال"), ("الرباط - هيئة التحرير", None)]
+)
+def test_a_byline_that_names_no_one_gives_no_author(line: str, outlet: str | None) -> None:
+    page = clean(f"عنوان الخبر الأمني\n{line}\n{BODY}", place_names=frozenset({"الرباط"}))
+    assert (page.outlet, page.author, page.paragraphs) == (outlet, None, [BODY])

@@ -78,6 +78,7 @@ class _Rules:
     bylines: tuple[str, ...]
     date_labels: tuple[str, ...]
     date_words: tuple[str, ...]
+    not_authors: frozenset[str]
 
 
 @lru_cache(maxsize=65536)
@@ -122,6 +123,7 @@ def _rules() -> _Rules:
         bylines=tuple(line_key(unicode_normalize(b)) for b in data["byline_prefixes"]),
         date_labels=tuple(line_key(unicode_normalize(b)) for b in data["date_labels"]),
         date_words=tuple(data["date_line_words"]),
+        not_authors=frozenset(line_key(unicode_normalize(w)) for w in data["not_authors"]),
     )
 
 
@@ -371,9 +373,9 @@ class _Header:
             page.outlet = right
             return True
         if line_key(left) in self.place_names:  # "الرباط: فلان", a dateline and the byline
-            page.author = page.author or right
+            page.author = page.author or _author(right)
             return True
-        page.outlet, page.author = left, right  # "<outlet> – <author>"
+        page.outlet, page.author = left, _author(right)  # "<outlet> – <author>"
         return True
 
 
@@ -381,8 +383,13 @@ def _byline(line: str) -> str | None:
     """The name, as written, in "بقلم: فلان" or "إعداد فلان"; None for other lines."""
     words = _after_label(line, _rules().bylines)
     if words and len(words) <= NAME_MAX_WORDS and not _SENTENCE_END.search(words[-1]):
-        return " ".join(words)
+        return _author(" ".join(words))
     return None
+
+
+def _author(name: str) -> str | None:
+    """A byline's name, or None for the words that stand for none ("متابعة", "هيئة التحرير")."""
+    return None if line_key(name) in _rules().not_authors else name
 
 
 def _repeated_headline(lines: list[str], window: int = 12) -> str | None:
