@@ -74,7 +74,7 @@ class _Rules:
     exact: frozenset[str]
     short_words: frozenset[str]
     short_max: int
-    patterns: tuple[re.Pattern, ...]
+    patterns: re.Pattern  # all of line_patterns in one: one search per line
     bylines: tuple[str, ...]
     date_labels: tuple[str, ...]
     date_words: tuple[str, ...]
@@ -116,9 +116,11 @@ def _rules() -> _Rules:
         short_words=frozenset(line_key(unicode_normalize(w)) for w in data["short_line_words"]),
         short_max=int(data["short_line_max_words"]),
         # written as printed, matched on normalised lines: "صورة" is "صوره" there
-        patterns=tuple(
-            re.compile(fold_arabic_letters(unicode_normalize(p)), re.IGNORECASE)
-            for p in data["line_patterns"]
+        patterns=re.compile(
+            "|".join(
+                f"(?:{fold_arabic_letters(unicode_normalize(p))})" for p in data["line_patterns"]
+            ),
+            re.IGNORECASE,
         ),
         bylines=tuple(line_key(unicode_normalize(b)) for b in data["byline_prefixes"]),
         date_labels=tuple(line_key(unicode_normalize(b)) for b in data["date_labels"]),
@@ -162,7 +164,7 @@ def is_furniture(line: str) -> bool:
     words = key.split()
     if len(words) <= rules.short_max and any(w.strip("،,:.") in rules.short_words for w in words):
         return True
-    return any(p.search(key) for p in rules.patterns)
+    return rules.patterns.search(key) is not None
 
 
 def is_menu(line: str) -> bool:
@@ -197,6 +199,8 @@ def _is_meta_line(line: str) -> bool:
 
 def _is_labelled_date(line: str) -> bool:
     """A date after a label: "نشر بتاريخ 15 نونبر 2024", "تاريخ النشر: 05/02/2024"."""
+    if len(line) > DATE_LINE_MAX_CHARS:
+        return False
     words = _after_label(line, _rules().date_labels)
     return bool(words) and _is_date_text(" ".join(words))
 

@@ -347,7 +347,8 @@ def _phrases(tokens: list[Token]) -> list[_Phrase]:
                 )
             continue
         weekday, start = _weekday_before(tokens, first)
-        conjunction = int(_day_value(tokens[start])[1])  # "و2 مارس": the span starts at 2
+        opening = tokens[start].norm  # "و2 مارس": the span starts at 2
+        conjunction = int(opening[:1] == "و" and opening[1:].isdigit())
         span = tokens[start].start + conjunction, tokens[end - 1].end
         phrase = _Phrase(
             tuple(days), number, year, weekday, *span, relative=relative, year_offset=offset
