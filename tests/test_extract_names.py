@@ -298,9 +298,16 @@ def test_an_acronym_in_brackets_after_a_role_is_no_name(registry) -> None:
     assert _officials(registry, sentence) == {}
 
 
-@pytest.mark.parametrize("rest", ["، بمقرها.", " الذي يزور المغرب على رأس وفد هام."])
-def test_a_definite_role_right_after_a_titled_name_is_its_own(registry, rest) -> None:
-    sentence = f"واجتمع الوفد مع السيد جواو كوستا المدير العام للشرطة البرتغالية{rest}"
+@pytest.mark.parametrize(
+    ("start", "rest"),
+    [
+        ("واجتمع الوفد مع", "، بمقرها."),
+        ("واجتمع الوفد مع", " الذي يزور المغرب على رأس وفد هام."),
+        ("وحضر", " الاجتماع."),  # the role ends before what he attended
+    ],
+)
+def test_a_definite_role_right_after_a_titled_name_is_its_own(registry, start, rest) -> None:
+    sentence = f"{start} السيد جواو كوستا المدير العام للشرطة البرتغالية{rest}"
     official = _officials(registry, sentence)["جواو كوستا"]
     assert (official["role_ar"], official["country"]) == ("المدير العام للشرطة البرتغالية", "PT")
 
@@ -308,4 +315,9 @@ def test_a_definite_role_right_after_a_titled_name_is_its_own(registry, rest) ->
 @pytest.mark.parametrize("other", ["ماريو روسو", "كريم التجريبي"])
 def test_a_role_followed_by_another_name_is_that_names(registry, other) -> None:
     sentence = f"واستقبل السيد جواو كوستا المدير العام للشرطة البرتغالية {other}."
+    assert _officials(registry, sentence)["جواو كوستا"]["role_ar"] is None
+
+
+def test_a_role_after_the_subject_of_a_verb_of_meeting_is_the_one_met(registry) -> None:
+    sentence = "استقبل السيد جواو كوستا السفير البرتغالي بمكتبه في لشبونة."
     assert _officials(registry, sentence)["جواو كوستا"]["role_ar"] is None

@@ -135,6 +135,8 @@ class Vocabulary:
     plural_titles: frozenset[str]  # "السيدين": more than one name follows, joined by "و"
     title_rests: dict[str, tuple[tuple[str, ...], ...]]  # by first word, longest first
     role_heads: frozenset[str]
+    host_verbs: frozenset[str]  # "استقبل": the role phrase after its subject is its object
+    role_enders: frozenset[str]  # "… للشرطة الاجتماع": what a role without a comma ends at
     chain_heads: frozenset[str]  # "مساعد" of "مساعد وزير …": a role's first head only
     connectors: frozenset[str]
     name_links: frozenset[str]
@@ -171,6 +173,8 @@ def vocabulary() -> Vocabulary:
         plural_titles=_norm_words(data["plural_titles"]),
         title_rests=_rests(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
+        host_verbs=_norm_words(data["host_verbs"]),
+        role_enders=_norm_words(data["role_enders"]),
         chain_heads=_norm_words(data["chain_heads"]),
         connectors=_norm_words(data["name_connectors"]),
         name_links=_norm_words(data["name_links"]),
@@ -613,7 +617,7 @@ def _candidates(
                     _apposed_role(tokens, end)
                     or _role_before_title(tokens, i, people, covered)
                     or _title_as_role(bits, i, start)
-                    or _definite_role_after(tokens, end, covered, people)
+                    or _definite_role_after(tokens, i, end, covered, people)
                 )
                 found.append(Candidate(start, end, role))
                 if _is_in(token, vocabulary().plural_titles):
@@ -838,19 +842,24 @@ def _apposed_role(tokens: list[Token], end: int) -> tuple[int, int] | None:
 
 
 def _definite_role_after(
-    tokens: list[Token], end: int, covered: set[int], people: set[int]
+    tokens: list[Token], title: int, end: int, covered: set[int], people: set[int]
 ) -> tuple[int, int] | None:
     """'السيد فلان المدير العام للشرطة …': a definite role right after a titled name.
 
     Not when a name follows in it ("… المدير العام للشرطة جواو كوستا"): that is its own.
+    Nor after a verb of meeting: in "استقبل السيد فلان السفير البرتغالي" the ambassador
+    is the one received.
     """
     if end >= len(tokens) or not tokens[end].has_article:
+        return None
+    if title and _is_in(tokens[title - 1], vocabulary().host_verbs):
         return None
     role = _role_after(tokens, end)
     if role is None or any(_names_at(tokens, k, covered, people) for k in range(*role)):
         return None
-    relatives = vocabulary().relatives  # "… البرتغالية الذي يزور المغرب": the role ends
-    stop = next((k for k in range(*role) if _is_in(tokens[k], relatives)), role[1])
+    v = vocabulary()  # "… البرتغالية الذي يزور المغرب", "… البرتغالية الاجتماع": the role ends
+    ends = v.relatives | v.role_enders
+    stop = next((k for k in range(role[0] + 1, role[1]) if _is_in(tokens[k], ends)), role[1])
     return role[0], stop
 
 
