@@ -50,6 +50,7 @@ NAME_MAX_WORDS = 4
 MENU_MIN_ITEMS = 3
 MENU_ITEM_MAX_WORDS = 3
 BODY_MIN_WORDS = 25
+DATE_LINE_MAX_CHARS = 100
 
 
 @dataclass
@@ -244,7 +245,6 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _NUMERIC_DATE = re.compile(
     r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:[\sT|,،-]+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
-DATE_LINE_MAX_CHARS = 100
 _DATE_TEXT = re.compile(
     r"^\W*(?:[^\W\d]+\s*[،,]?\s*)?"  # optional weekday
     r"\d{1,2}\s*(?:[/.-]\s*\d{1,2}\s*[/.-]|\s[^\W\d]+(?:\s[^\W\d]+)?\s)\s*\d{4}"
