@@ -175,7 +175,8 @@ def test_a_sentence_that_starts_with_a_date_label_stays() -> None:
 def test_html_left_by_a_scrape_goes() -> None:
     raw = (
         "توقيف شبكة للمخدرات&nbsp;بطنجة\n"
-        f"<p>{BODY}<br>وأكد البلاغ أن &quot;التحقيق&quot; مستمر تحت إشراف النيابة العامة المختصة.</p>"
+        f"<p>{BODY}<br>وأكد البلاغ أن &quot;التحقيق&quot; مستمر تحت إشراف النيابة"
+        " العامة المختصة.</p>"
     )
     page = clean(raw)
     assert page.title == "توقيف شبكة للمخدرات بطنجة"
