@@ -79,6 +79,7 @@ class _Vocab:
     yesterday_words: frozenset[str]
     day_before_marks: frozenset[str]  # "أول أمس", "أمس الأول": the day before yesterday
     past_words: frozenset[str]
+    future_words: frozenset[str]
 
 
 def _arabic_locales() -> list[Locale]:
@@ -138,6 +139,7 @@ def vocab() -> _Vocab:
         yesterday_words=norm_set("yesterday_words"),
         day_before_marks=norm_set("day_before_marks"),
         past_words=norm_set("past_words"),
+        future_words=norm_set("future_words"),
     )
 
 
@@ -563,9 +565,11 @@ def _weekday_date(tokens: list[Token], published: date) -> date | None:
     """ "أجرى … يوم الثلاثاء …" in an article of Wednesday: the day before.
 
     The last such weekday on or before the publication date, or the next one after
-    it with "المقبل". "أحد" alone is "one", so the weekday has its article or "يوم".
+    it with "المقبل" or in a sentence about what is to come ("سيحل الوفد يوم الخميس").
+    "أحد" alone is "one", so the weekday has its article or "يوم".
     """
     v = vocab()
+    coming = any(w in v.future_words for t in tokens for w in core_variants(t.norm))
     for i, token in enumerate(tokens):
         weekday = _weekday_of(token) if token.is_word else None
         if weekday is None:
@@ -573,7 +577,7 @@ def _weekday_date(tokens: list[Token], published: date) -> date | None:
         if not token.has_article and not (i and strip_article(tokens[i - 1].norm) == "يوم"):
             continue
         after = strip_article(tokens[i + 1].norm) if i + 1 < len(tokens) else ""
-        if v.month_relatives.get(after) == "next":
+        if coming or v.month_relatives.get(after) == "next":
             return published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
         return published - timedelta(days=(published.weekday() - weekday) % 7)
     return None
