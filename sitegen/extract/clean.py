@@ -335,7 +335,8 @@ class _Header:
         ):
             headline = headline.strip()  # longer than a name: "هسبريس - يوسف لخضر" is a byline
             if (
-                line_key(name) in self.outlet_names
+                _word_count(name) <= NAME_MAX_WORDS
+                and line_key(name) in self.outlet_names
                 and _word_count(headline) > NAME_MAX_WORDS
                 and _headline_shaped(headline)
             ):
