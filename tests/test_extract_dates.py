@@ -131,6 +131,8 @@ def test_an_ordinal_without_an_opener_or_a_real_day_is_no_date(text: str) -> Non
         ("يوم 15 مارس من عام 2023", "2023-03-15", "15 مارس من عام 2023"),
         ("يوم 15 مارس سنة 2023", "2023-03-15", "15 مارس سنة 2023"),
         ("يوم 15 مارس من سنة", "2026-03-15", "15 مارس"),  # no year: the words are no part
+        ("يوم 15 مارس، 2024", "2024-03-15", "15 مارس، 2024"),  # a comma before the year
+        ("يوم 15 مارس، ثم", "2026-03-15", "15 مارس"),
     ],
 )
 def test_a_year_after_year_words(text: str, expected: str, span: str) -> None:

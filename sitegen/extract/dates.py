@@ -296,7 +296,7 @@ def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
     Without a year the end is `k`: "سنة" alone is no part of the date.
     """
     v = vocab()
-    j = k
+    j = k + (k < len(tokens) and tokens[k].text in "،,")  # "15 مارس، 2024"
     if _year_word_at(tokens, j + 1) and _word(tokens, j) in v.year_word_openers:
         j += 1  # "فاتح يناير من سنة 2023"
     if _year_word_at(tokens, j):
