@@ -321,3 +321,9 @@ def test_a_role_followed_by_another_name_is_that_names(registry, other) -> None:
 def test_a_role_after_the_subject_of_a_verb_of_meeting_is_the_one_met(registry) -> None:
     sentence = "استقبل السيد جواو كوستا السفير البرتغالي بمكتبه في لشبونة."
     assert _officials(registry, sentence)["جواو كوستا"]["role_ar"] is None
+
+
+def test_a_reporting_verb_before_a_one_word_compound_is_no_name(registry) -> None:
+    # "أبرز" (highlighted) + "عبد الله": a verb, not the first of two names
+    sentence = "ومن جهته أبرز عبد الله، مدير الشرطة البرتغالية، أن التعاون مثمر."
+    assert _officials(registry, sentence) == {}
