@@ -238,9 +238,20 @@ def test_a_compound_first_name_before_a_family_name_after_a_title(registry) -> N
     assert found["فاطمة الزهراء المنصوري"]["role_ar"] == "مديرة الشرطة البرتغالية"
 
 
-def test_a_definite_word_after_a_name_that_closes_nothing_is_left_out(registry) -> None:
-    sentence = "وحضر السيد بيير دوبون الخبير الفرنسي في الأمن."
+@pytest.mark.parametrize(
+    "sentence", ["وحضر السيد بيير دوبون الحفل الرسمي للمناسبة.", "وحضر السيد بيير دوبون الحفل."]
+)
+def test_definite_words_after_two_names_that_close_nothing_are_left_out(registry, sentence):
     assert list(_officials(registry, sentence)) == ["بيير دوبون"]
+
+
+@pytest.mark.parametrize(
+    "described",
+    ["، الخبير في الشؤون الأمنية،", " الخبير الفرنسي في الأمن", "، الصحفي البرتغالي،"],
+)
+def test_a_titled_name_described_as_holding_no_office_is_no_official(registry, described):
+    sentence = f"وقال الدكتور بيير دوبون{described} إن التعاون مثمر."
+    assert _officials(registry, sentence) == {}
 
 
 def test_a_role_after_a_place_and_a_comma_is_the_names_after_the_title(registry) -> None:
@@ -327,3 +338,10 @@ def test_a_reporting_verb_before_a_one_word_compound_is_no_name(registry) -> Non
     # "أبرز" (highlighted) + "عبد الله": a verb, not the first of two names
     sentence = "ومن جهته أبرز عبد الله، مدير الشرطة البرتغالية، أن التعاون مثمر."
     assert _officials(registry, sentence) == {}
+
+
+def test_a_secretary_of_state_is_an_official_not_a_writer(registry) -> None:
+    # "كاتب الدولة" (secretary of state) is no "الكاتب" (writer)
+    sentence = "استقبل المسؤول السيد فرانك سيلفا، كاتب الدولة البرتغالي المكلف بالأمن، بالرباط."
+    official = _officials(registry, sentence)["فرانك سيلفا"]
+    assert official["role_ar"] == "كاتب الدولة البرتغالي المكلف بالأمن"

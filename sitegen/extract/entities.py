@@ -138,6 +138,7 @@ class Vocabulary:
     host_verbs: frozenset[str]  # "استقبل": the role phrase after its subject is its object
     role_enders: frozenset[str]  # "… للشرطة الاجتماع": what a role without a comma ends at
     chain_heads: frozenset[str]  # "مساعد" of "مساعد وزير …": a role's first head only
+    no_office_heads: frozenset[str]  # "الخبير": a titled name described so is no official
     connectors: frozenset[str]
     name_links: frozenset[str]
     particles: frozenset[str]
@@ -176,6 +177,7 @@ def vocabulary() -> Vocabulary:
         host_verbs=_norm_words(data["host_verbs"]),
         role_enders=_norm_words(data["role_enders"]),
         chain_heads=_norm_words(data["chain_heads"]),
+        no_office_heads=_norm_words(data["no_office_heads"]),
         connectors=_norm_words(data["name_connectors"]),
         name_links=_norm_words(data["name_links"]),
         particles=frozenset(normalize(word) for word in data["name_particles"]),
@@ -458,7 +460,9 @@ def _name_span(
         if definite and not after_connector:
             # "السيد أنطونيو الشمري", "السيدة فاطمة الزهراء المنصوري": a family name ends it
             closing = (
-                _family_end(tokens, end, covered, _MAX_NAME - names) if nisba and names else None
+                _family_end(tokens, end, covered, 2 if names == 1 else 1)
+                if nisba and names
+                else None
             )
             if closing:
                 return closing
@@ -474,8 +478,9 @@ def _name_span(
 def _family_end(tokens: list[Token], k: int, covered: set[int], room: int) -> int | None:
     """End of the definite words at k that close a name after a title, if they do.
 
-    They close it when the last ends in "ي" ("الشمري") or the phrase ("عمر الكبير،"),
-    through a compound first name before it ("فاطمة الزهراء المنصوري").
+    They close it when the last ends in "ي" ("الشمري") or the phrase ("عمر الكبير،").
+    After a single first name, two may ("فاطمة الزهراء المنصوري"); after two names, one
+    only: "بيير دوبون الحفل الرسمي" is a name, then what he attended.
     """
     closing = None
     j = k
@@ -612,6 +617,8 @@ def _candidates(
         if bits & (_TITLE | _STOPWORD) == _TITLE:
             start = _skip_complements(tokens, _title_end(tokens, i), countries)
             end = _name_span(tokens, start, covered, nisba=True)
+            if end and _described_as_no_official(tokens, end):
+                continue  # "الدكتور فلان، الخبير في الشؤون الأمنية": quoted, not an official
             if end:
                 role = (
                     _apposed_role(tokens, end)
@@ -630,6 +637,12 @@ def _candidates(
     if latin:
         found.extend(_latin_candidates(tokens, covered))
     return found
+
+
+def _described_as_no_official(tokens: list[Token], end: int) -> bool:
+    """A name set off by what says it holds no office: an expert, a journalist."""
+    k = end + (end < len(tokens) and tokens[end].text in "،,")
+    return k < len(tokens) and _is_in(tokens[k], vocabulary().no_office_heads)
 
 
 def _listed_names(tokens: list[Token], end: int, covered: set[int]) -> list[Candidate]:
