@@ -461,3 +461,17 @@ def test_a_demonym_written_with_the_article_needs_it(tmp_path: Path) -> None:
     assert "RU" not in bruce["countries"]  # ب + "روس": Bruce, not "with the Russians"
     assert _by_name(bruce)["تامي بروس"]["country"] == "PT"
     assert "RU" in _facts(russians, "عنوان\n" + sentence.format("الروس"))["countries"]
+
+
+@pytest.mark.parametrize("written", ["الشرقاوي حبوب", "والشرقاوي حبوب", "للشرقاوي حبوب"])
+def test_a_known_name_written_with_its_article_keeps_it(tmp_path: Path, written) -> None:
+    registry = write_registry(
+        tmp_path,
+        officials=(
+            "- id: cherkaoui-test\n  name_en: Cherkaoui Test\n"
+            "  aliases_ar: [الشرقاوي حبوب, شرقاوي حبوب]\n  country: MA\n"
+        ),
+    )
+    text = f"عنوان\nوأكد الوفد {written} أن التعاون مثمر في مجال مكافحة الإرهاب."
+    (official,) = _facts(registry, text)["officials"]
+    assert official["name_ar"] == "الشرقاوي حبوب"  # the proclitic goes, the article stays

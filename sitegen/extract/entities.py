@@ -47,7 +47,12 @@ class Entry:
     kind: str  # official | place | country | topic
     ref: str
     words: tuple[str, ...]
-    definite: bool = False  # a country's one word written with "ال": the text's has it too
+    article: bool = False  # its first word is written with "ال" ("الهند", "الملك محمد السادس")
+
+    @property
+    def definite(self) -> bool:
+        """A country's one word written with the article: the text's word has it too."""
+        return self.article and self.kind == "country" and len(self.words) == 1
 
 
 @dataclass(frozen=True)
@@ -79,26 +84,26 @@ class Gazetteer:
     def add(self, kind: str, ref: str, phrase: str) -> None:
         words = phrase_key(phrase)
         if words:
-            definite = kind == "country" and _written_definite(phrase, words)
-            self.index.setdefault(words[0], []).append(Entry(kind, ref, words, definite))
+            entry = Entry(kind, ref, words, _written_with_article(phrase, words))
+            self.index.setdefault(words[0], []).append(entry)
 
     def finish(self) -> None:
         for head, entries in self.index.items():
             unique: dict[tuple, Entry] = {}
-            for e in entries:  # the same words written both ways: without the article too
-                seen = unique.get((e.kind, e.ref, e.words))
-                if seen is None or seen.definite:
+            for e in entries:  # the same words written both ways ("السعودية"، "سعودية"):
+                seen = unique.get((e.kind, e.ref, e.words))  # a country is found bare too,
+                if seen is None or seen.article == (e.kind == "country"):  # a name keeps "ال"
                     unique[(e.kind, e.ref, e.words)] = e
             self.index[head] = sorted(unique.values(), key=lambda e: -len(e.words))
 
 
-def _written_definite(phrase: str, words: tuple[str, ...]) -> bool:
-    """One word written with the article ("الهند", "الروس"), its lam not its own.
+def _written_with_article(phrase: str, words: tuple[str, ...]) -> bool:
+    """The first word is written with the article ("الهند", "الروس"), its lam not its own.
 
-    Such a name always has it: bare, "هند" is a first name (Hind) and "بروس" Bruce.
+    A country's one such word always has it: bare, "هند" is a first name (Hind) and
+    "بروس" Bruce. In a name ("الشرقاوي حبوب") the article is part of how it is written.
     """
-    written = normalize(phrase.strip())
-    return len(words) == 1 and written.startswith("ال") and not words[0].startswith("ال")
+    return normalize(phrase.strip()).startswith("ال") and not words[0].startswith("ال")
 
 
 def _has_article(prefix: str) -> bool:
@@ -970,6 +975,8 @@ def _written_names(text: str, tokens: list[Token], matches: list[Match]) -> dict
         if match.prefix and normalize(first.text[: len(match.prefix)]) == match.prefix:
             start += len(match.prefix)
         name = text[start : tokens[match.end - 1].end]
+        if match.entry.article and match.prefix.endswith(("ال", "لل")):
+            name = "ال" + name  # "الشرقاوي حبوب", "الملك محمد السادس": the article is the name's
         size = match.end - match.start
         if size > best.get(match.entry.ref, (0, ""))[0]:
             best[match.entry.ref] = (size, name)
