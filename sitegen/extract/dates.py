@@ -574,10 +574,9 @@ def _weekday_date(tokens: list[Token], published: date) -> date | None:
         weekday = _weekday_of(token) if token.is_word else None
         if weekday is None:
             continue
-        if not token.has_article and not (i and strip_article(tokens[i - 1].norm) == "يوم"):
+        if not token.has_article and not (i and _word(tokens, i - 1) == "يوم"):
             continue
-        after = strip_article(tokens[i + 1].norm) if i + 1 < len(tokens) else ""
-        if coming or v.month_relatives.get(after) == "next":
+        if coming or v.month_relatives.get(_word(tokens, i + 1)) == "next":
             return published + timedelta(days=(weekday - published.weekday()) % 7 or 7)
         return published - timedelta(days=(published.weekday() - weekday) % 7)
     return None

@@ -723,16 +723,12 @@ _MARKS = frozenset("،,(") | _DASHES  # the marks an apposition is read around
 
 
 def _around_mark(tokens: list[Token], i: int, covered: set[int]) -> list[Candidate]:
+    """A comma, or a dash that sets off a phrase ("مدير الشرطة - فلان - أن"); a bracket."""
     if tokens[i].text == "(":
         return _name_then_role(tokens, i, covered)
-    if tokens[i].text in _DASHES and not _spaced_dash(tokens, i):
+    if _joins(tokens, i):  # a hyphen inside a name ("جان-ماري")
         return []
     return _apposition(tokens, i, covered)
-
-
-def _spaced_dash(tokens: list[Token], i: int) -> bool:
-    """A dash that sets off a phrase ("مدير الشرطة - فلان - أن"), not a hyphen in a name."""
-    return tokens[i].text in _DASHES and not _joins(tokens, i)
 
 
 def _name_start_before(tokens: list[Token], end: int, covered: set[int]) -> int | None:
@@ -868,17 +864,26 @@ def _definite_role_after(
     Nor after a verb of meeting: in "استقبل السيد فلان السفير البرتغالي" the ambassador
     is the one received.
     """
+    v = vocabulary()
     if end >= len(tokens) or not tokens[end].has_article:
         return None
-    if title and _is_in(tokens[title - 1], vocabulary().host_verbs):
+    if title and _is_in(tokens[title - 1], v.host_verbs):
         return None
     role = _role_after(tokens, end)
     if role is None or any(_names_at(tokens, k, covered, people) for k in range(*role)):
         return None
-    v = vocabulary()  # "… البرتغالية الذي يزور المغرب", "… البرتغالية الاجتماع": the role ends
-    ends = v.relatives | v.role_enders
-    stop = next((k for k in range(role[0] + 1, role[1]) if _is_in(tokens[k], ends)), role[1])
+    # "… البرتغالية الذي يزور المغرب", "… البرتغالية الاجتماع": the role ends there
+    stop = next(
+        (k for k in range(role[0] + 1, role[1]) if _ends_role(tokens[k], v)),
+        role[1],
+    )
     return role[0], stop
+
+
+def _ends_role(token: Token, v: Vocabulary) -> bool:
+    """A relative or event word. Two tests, not one on a union made per call: `_member`
+    caches by word list, and each union would be a new one."""
+    return _is_in(token, v.relatives) or _is_in(token, v.role_enders)
 
 
 def _names_at(tokens: list[Token], k: int, covered: set[int], people: set[int]) -> bool:
@@ -975,7 +980,7 @@ def _written_names(text: str, tokens: list[Token], matches: list[Match]) -> dict
         if match.prefix and normalize(first.text[: len(match.prefix)]) == match.prefix:
             start += len(match.prefix)
         name = text[start : tokens[match.end - 1].end]
-        if match.entry.article and match.prefix.endswith(("ال", "لل")):
+        if match.entry.article and _has_article(match.prefix):
             name = "ال" + name  # "الشرقاوي حبوب", "الملك محمد السادس": the article is the name's
         size = match.end - match.start
         if size > best.get(match.entry.ref, (0, ""))[0]:
