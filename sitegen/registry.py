@@ -7,10 +7,11 @@ Load errors name the file and line, like every other content error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from babel import Locale
@@ -20,6 +21,27 @@ from sitegen.frontmatter import ContentError, _Loader
 # CLDR territory codes that are two letters but not countries.
 _NOT_COUNTRIES = frozenset({"ZZ", "QO", "EZ", "UN", "XA", "XB"})
 _REPO_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+_Built = TypeVar("_Built")
+
+
+def per_registry(build: Callable[[Registry], _Built]) -> Callable[[Registry], _Built]:
+    """`build` run once per registry object: what extraction compiles from it.
+
+    A registry is mutable (unhashable), so it is told apart by identity; a registry
+    loaded again (serve, after an edit) is a new object and gets its own build.
+    """
+    built: dict[int, tuple[Registry, _Built]] = {}
+
+    @wraps(build)
+    def once(registry: Registry) -> _Built:
+        cached = built.get(id(registry))
+        if cached is None or cached[0] is not registry:
+            cached = built[id(registry)] = (registry, build(registry))
+        return cached[1]
+
+    return once
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.frontmatter import ContentError
-from sitegen.registry import default_registry, load_registry
+from sitegen.registry import Registry, default_registry, load_registry, per_registry
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -101,3 +101,15 @@ def test_repository_registry_is_valid_and_covers_the_topic_vocabulary() -> None:
     for official in reg.officials.values():
         assert official.country is None or reg.is_country_code(official.country)
     assert reg.places["rabat"].capital
+
+
+def test_per_registry_builds_once_per_registry_object() -> None:
+    calls: list[int] = []
+
+    @per_registry
+    def build(registry: Registry) -> int:
+        calls.append(1)
+        return len(calls)
+
+    first, second = Registry(), Registry()
+    assert (build(first), build(first), build(second)) == (1, 1, 2)  # an equal new one too

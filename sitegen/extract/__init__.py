@@ -32,7 +32,7 @@ from sitegen.extract.entities import (
 from sitegen.extract.text import Token, tokenize, unicode_normalize
 from sitegen.extract.topics import find_topics
 from sitegen.facts import FACT_KEYS
-from sitegen.registry import Registry, default_registry
+from sitegen.registry import Registry, default_registry, per_registry
 
 __all__ = ["FACT_KEYS", "extract_facts"]
 
@@ -45,23 +45,16 @@ def _line_keys(names: Iterable[str]) -> frozenset[str]:
     return frozenset(line_key(unicode_normalize(n)) for n in names)
 
 
-_HEADER_NAMES: dict[int, tuple[Registry, frozenset[str], frozenset[str]]] = {}
-
-
+@per_registry
 def _header_names(registry: Registry) -> tuple[frozenset[str], frozenset[str]]:
     """Comparison keys of registered outlets and places (once per registry object).
 
     A header line that is an outlet's name is the outlet; "<place>: <author>" is a
     dateline and a byline.
     """
-    cached = _HEADER_NAMES.get(id(registry))
-    if cached is None or cached[0] is not registry:
-        outlets = _line_keys(
-            n for o in registry.outlets.values() for n in (o.name_ar, *o.aliases_ar)
-        )
-        places = _line_keys(n for p in registry.places.values() for n in p.aliases_ar)
-        cached = _HEADER_NAMES[id(registry)] = (registry, outlets, places)
-    return cached[1], cached[2]
+    outlets = _line_keys(n for o in registry.outlets.values() for n in (o.name_ar, *o.aliases_ar))
+    places = _line_keys(n for p in registry.places.values() for n in p.aliases_ar)
+    return outlets, places
 
 
 def _published(page: Page, today: date) -> date | None:

@@ -27,7 +27,7 @@ from sitegen.extract.text import (
     phrase_key,
     strip_article,
 )
-from sitegen.registry import Registry
+from sitegen.registry import Registry, per_registry
 
 _LATIN_NAME = re.compile(r"^[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u024f'’\-]+$")  # José, Ábalos
 _LATIN_CAPITAL = re.compile("[A-Z\u00c0-\u00de]")
@@ -200,14 +200,9 @@ def vocabulary() -> Vocabulary:
 _NISBA_KEYS = ("drop", "irregular", "suffixes")
 
 
-_GAZETTEERS: dict[int, tuple[Registry, Gazetteer]] = {}
-
-
+@per_registry
 def gazetteer(registry: Registry) -> Gazetteer:
     """The compiled index of a registry (built once per registry object)."""
-    cached = _GAZETTEERS.get(id(registry))
-    if cached and cached[0] is registry:
-        return cached[1]
     gaz = Gazetteer()
     for official in registry.officials.values():
         for alias in (*official.aliases_ar, *official.aliases_latin, official.name_en):
@@ -220,7 +215,6 @@ def gazetteer(registry: Registry) -> Gazetteer:
         for cue in topic.cues_ar:
             gaz.add("topic", topic.slug, cue)
     gaz.finish()
-    _GAZETTEERS[id(registry)] = (registry, gaz)
     return gaz
 
 
