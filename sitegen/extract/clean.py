@@ -78,7 +78,7 @@ class _Rules:
     patterns: re.Pattern  # all of line_patterns in one: one search per line
     bylines: tuple[str, ...]
     date_labels: tuple[str, ...]
-    date_words: tuple[str, ...]
+    date_words: frozenset[str]  # calendar words, normalised as date-line words are
     not_authors: frozenset[str]
 
 
@@ -125,7 +125,9 @@ def _rules() -> _Rules:
         ),
         bylines=tuple(line_key(unicode_normalize(b)) for b in data["byline_prefixes"]),
         date_labels=tuple(line_key(unicode_normalize(b)) for b in data["date_labels"]),
-        date_words=tuple(data["date_line_words"]),
+        date_words=frozenset(
+            strip_article(normalize_prepared(unicode_normalize(w))) for w in data["date_line_words"]
+        ),
         not_authors=frozenset(line_key(unicode_normalize(w)) for w in data["not_authors"]),
     )
 
@@ -279,8 +281,7 @@ def _month_words() -> frozenset[str]:
 @cache
 def _date_words() -> frozenset[str]:
     """Words a page's date line is made of: month and weekday names, calendar words."""
-    extra = (strip_article(normalize_prepared(unicode_normalize(w))) for w in _rules().date_words)
-    return _month_words() | frozenset(vocab().weekdays) | frozenset(extra)
+    return _month_words() | frozenset(vocab().weekdays) | _rules().date_words
 
 
 def _headline_shaped(line: str) -> bool:
