@@ -1113,8 +1113,9 @@ def write_pages(
 def worker_gc() -> None:
     """In a forked worker: leave what was inherited out of collections, collect the rest.
 
-    The parent builds with the collector paused; a worker rendering thousands
-    of pages makes cyclic garbage (template contexts), so it collects, but
+    The parent builds with the collector paused. Pages make no cyclic garbage
+    (a test renders every kind and finds none: keep macros out of page templates,
+    in macros.html), but a site's own templates may, so a worker collects; it
     never walks (and so never copies) the parent's model.
     """
     import gc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,29 @@ def test_a_page_failing_in_a_worker_fails_the_build(
     with pytest.raises(RuntimeError, match="cannot render"):
         render.write_pages(render.Renderer(site), jobs, tmp_path / "out", workers=2)
     assert render._WORKER is None
+
+
+def test_rendering_leaves_no_reference_cycles(site) -> None:
+    """A page's objects are freed as soon as it is written, by reference counting.
+
+    Render workers then need the cyclic collector only as a safety net, and it finds
+    nothing to do. A macro defined inside a page template makes a cycle on every
+    page (the macro and the page context refer to each other): 30 objects a page
+    to collect, which cost the workers of a 10,000-article build about 0.25 s.
+    """
+    renderer = render.Renderer(site)
+    jobs = render.plan_pages(site, "base")
+    assert {job.kind for job in jobs} >= {"article", "official", "country", "timeline", "home"}
+    gc.collect()
+    gc.disable()
+    try:
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        for job in jobs:
+            renderer.render(job)
+        found = gc.collect()
+        kinds = Counter(type(thing).__name__ for thing in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert found == 0, f"cyclic garbage after rendering {len(jobs)} pages: {kinds.most_common(8)}"
