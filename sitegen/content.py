@@ -356,7 +356,7 @@ def parse_head(
     yaml.YAMLError, which has no usable line: `parse_document` then asks the
     pure-Python parser, whose error names it.
     """
-    meta, node = _load(yaml_text)
+    meta, node = load_yaml(yaml_text)
     if lines != "none" and node is not None and any(m in yaml_text for m in _MAY_MERGE):
         node = yaml.compose(yaml_text, Loader=_FastLoader)  # the tree before flattening
     meta = meta or {}
@@ -370,8 +370,12 @@ def parse_head(
     return doc
 
 
-def _load(yaml_text: str) -> tuple[Any, yaml.Node | None]:
-    """`yaml.load`, keeping the node tree the data was constructed from."""
+def load_yaml(yaml_text: str) -> tuple[Any, yaml.Node | None]:
+    """`yaml.load` by libyaml, keeping the node tree the data was constructed from.
+
+    Raises yaml.YAMLError without a usable line: the pure-Python reader of
+    sitegen.frontmatter then reads the text again to name it.
+    """
     loader = _FastLoader(yaml_text)
     try:
         node = loader.get_single_node()

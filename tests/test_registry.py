@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import registry
 from sitegen.frontmatter import ContentError
 from sitegen.registry import Registry, default_registry, load_registry, per_registry
+
+REPOSITORY_REGISTRY = Path(__file__).resolve().parents[1] / "content" / "registry"
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -66,6 +69,7 @@ def test_outlet_lookup_is_normalised(tmp_path: Path) -> None:
         ("places.yaml", "- id: c\n", 1, "missing 'name_en'"),
         ("topics.yaml", "terrorism:\n  en: T\n  ar: a: b\n", 3, "YAML syntax"),
         ("topics.yaml", "a:\n  en: A\n  ar: أ\nb: 3\n", 4, "must be a mapping"),
+        ("officials.yaml", "- &x\n  id: a\n  name_en: A\n- <<: *x\n  name_en: B\n", 4, "duplicate"),
     ],
 )
 def test_errors_name_file_and_line(
@@ -77,6 +81,17 @@ def test_errors_name_file_and_line(
     assert info.value.path == path
     assert info.value.line == line
     assert fragment in info.value.message
+
+
+@pytest.mark.parametrize("path", sorted(REPOSITORY_REGISTRY.glob("*.yaml")), ids=lambda p: p.name)
+def test_libyaml_reads_the_data_and_lines_the_located_reader_does(path: Path) -> None:
+    data, node = registry._read(path)
+    located, located_node = registry._read_located(path, path.read_text(encoding="utf-8"))
+    assert data == located
+    keys = range(len(data)) if isinstance(data, list) else list(data)
+    lines = [registry._line(node, key) for key in keys]
+    assert lines == [registry._line(located_node, key) for key in keys]
+    assert len(set(lines)) == len(lines) > 3
 
 
 def test_repository_registry_is_valid_and_covers_the_topic_vocabulary() -> None:

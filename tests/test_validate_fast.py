@@ -56,9 +56,9 @@ def _outcome(load: Any, text: str) -> str:
 @pytest.mark.parametrize("text", [*YAML_CASES, "a: =\n", "a: <<\n", "a: !!int x\n", "[a: b"])
 def test_fast_loader_constructs_what_pyyaml_does(text: str) -> None:
     reference = _outcome(lambda t: yaml.load(t, Loader=frontmatter._Loader), text)  # pure Python
-    assert _outcome(lambda t: content._load(t)[0], text) == reference
+    assert _outcome(lambda t: content.load_yaml(t)[0], text) == reference
     if not reference.startswith(("YAMLError", "ValueError")):
-        node = content._load(text)[1]
+        node = content.load_yaml(text)[1]
         assert (node is None) == (text.strip() in ("", "# only a comment"))
 
 
