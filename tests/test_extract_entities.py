@@ -111,6 +111,20 @@ def test_city_named_in_passing_is_not_a_place(registry) -> None:
     assert _facts(registry, text)["places"] == []
 
 
+@pytest.mark.parametrize(
+    "where",
+    [
+        "بمدينتي طنجة والرباط",
+        "في مدينتي طنجة والرباط",
+        "بمدن طنجة والرباط وفاس",
+        "مدينتا طنجة والرباط",
+    ],
+)
+def test_cities_after_a_dual_or_plural_city_word_are_places(registry, where: str) -> None:
+    text = f"عنوان\nتم تفكيك خلية إرهابية تنشط {where} وتتكون من عدة عناصر حسب البلاغ الرسمي."
+    assert [p["id"] for p in _facts(registry, text)["places"]] == ["tangier", "rabat"]
+
+
 def test_overlapping_topic_cues_all_count(registry) -> None:
     text = "عنوان\nتناول اللقاء مخاطر الإرهاب الإلكتروني وتنظيم دورات تكوينية لفائدة الأطر الأمنية."
     assert _facts(registry, text)["topics"] == ["terrorism", "cybercrime", "training"]
