@@ -345,3 +345,34 @@ def test_a_secretary_of_state_is_an_official_not_a_writer(registry) -> None:
     sentence = "استقبل المسؤول السيد فرانك سيلفا، كاتب الدولة البرتغالي المكلف بالأمن، بالرباط."
     official = _officials(registry, sentence)["فرانك سيلفا"]
     assert official["role_ar"] == "كاتب الدولة البرتغالي المكلف بالأمن"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        ("وقال وزير الداخلية، محمد العلوي، إن التعاون مستمر.", "محمد العلوي", "وزير الداخلية"),
+        (
+            "وقالت مديرة الشرطة البرتغالية، فاطمة الزهراء المنصوري، إن التعاون مستمر.",
+            "فاطمة الزهراء المنصوري",
+            "مديرة الشرطة البرتغالية",
+        ),
+        (
+            "وترأس الاجتماع مدير الشؤون الداخلية، خالد الزروالي، بحضور وفد.",
+            "خالد الزروالي",
+            "مدير الشؤون الداخلية",
+        ),
+    ],
+)
+def test_a_name_set_off_after_a_role_may_end_in_a_family_name_with_the_article(
+    registry, sentence, name, role
+) -> None:
+    (official,) = _officials(registry, sentence).values()
+    assert official["name_ar"] == name
+    assert official["role_ar"] == role
+
+
+@pytest.mark.parametrize(
+    "aside", ["خلال اللقاء", "الأسبوع الماضي", "بدوره الكبير", "حسب البلاغ الرسمي", "أمس الأول"]
+)
+def test_an_aside_between_commas_after_a_role_is_no_name(registry, aside) -> None:
+    assert _officials(registry, f"وقال وزير الداخلية، {aside}، إن التعاون مستمر.") == {}

@@ -689,8 +689,12 @@ def _is_complement(tokens: list[Token], i: int) -> bool:
 
 
 def _apposition(tokens: list[Token], comma: int, covered: set[int]) -> list[Candidate]:
-    """'<role>، <name>،' and '<name>، <role>' around a comma (or a spaced dash)."""
-    end = _name_span(tokens, comma + 1, covered)
+    """'<role>، <name>،' and '<name>، <role>' around a comma (or a spaced dash).
+
+    Set off on both sides, a name may close with a family name that has the
+    article, as after a title ("وزير الداخلية، محمد العلوي، إن").
+    """
+    end = _name_span(tokens, comma + 1, covered, nisba=True)
     if end and _followed_by_boundary(tokens, end):
         head = _role_before(tokens, comma)
         role = (head, comma) if head is not None else _apposed_role(tokens, end)
