@@ -324,6 +324,11 @@ _RESOLVERS = {
 _MAY_MERGE = ("<<", "merge")
 
 
+def may_merge(yaml_text: str) -> bool:
+    """Whether the YAML may hold a merge key, which moves lines in `load_yaml`'s tree."""
+    return any(mark in yaml_text for mark in _MAY_MERGE)
+
+
 def read_document(path: Path, with_lines: bool = False) -> Document:
     """A content file read fast (libyaml); every problem is a located ContentError."""
     try:
@@ -357,7 +362,7 @@ def parse_head(
     pure-Python parser, whose error names it.
     """
     meta, node = load_yaml(yaml_text)
-    if lines != "none" and node is not None and any(m in yaml_text for m in _MAY_MERGE):
+    if lines != "none" and node is not None and may_merge(yaml_text):
         node = yaml.compose(yaml_text, Loader=_FastLoader)  # the tree before flattening
     meta = meta or {}
     if not isinstance(meta, dict):

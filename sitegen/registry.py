@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from babel import Locale
 
-from sitegen.content import _MAY_MERGE, load_yaml
+from sitegen.content import load_yaml, may_merge
 from sitegen.frontmatter import ContentError, _Loader
 
 # CLDR territory codes that are two letters but not countries.
@@ -148,7 +148,7 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
     text = path.read_text(encoding="utf-8")
     try:  # libyaml: the pure-Python reader takes 0.1 s more for the registry
         data, node = load_yaml(text)
-        if not any(merge in text for merge in _MAY_MERGE):  # merges move lines
+        if not may_merge(text):
             return data, node
     except yaml.YAMLError:
         pass  # libyaml's error has no usable line
