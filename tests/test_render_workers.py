@@ -85,3 +85,23 @@ def test_rendering_leaves_no_reference_cycles(site) -> None:
         gc.garbage.clear()
         gc.enable()
     assert found == 0, f"cyclic garbage after rendering {len(jobs)} pages: {kinds.most_common(8)}"
+
+
+def test_workers_get_each_languages_list_pages_together_and_an_articles_pages_together(
+    site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So a list item (`Presenter.fragment`) or an article body is rendered in one worker."""
+    monkeypatch.setattr(render, "CHUNK", 4)
+    jobs = render.plan_pages(site, "base")
+    chunks = render._chunks(jobs)
+    assert sorted(job.path for chunk in chunks for job in chunk) == sorted(j.path for j in jobs)
+    chunk_of = {job.path: n for n, chunk in enumerate(chunks) for job in chunk}
+    lists = [job for job in jobs if job.kind != "article"]
+    for lang in {job.lang for job in lists}:
+        assert len({chunk_of[job.path] for job in lists if job.lang == lang}) == 1
+    articles = [job for job in jobs if job.kind == "article"]
+    assert len({job.key for job in articles}) > 2  # several chunks of articles
+    for key in {job.key for job in articles}:
+        pages = [job for job in articles if job.key == key]
+        assert {job.lang for job in pages} == {"ar", "en"}
+        assert len({chunk_of[job.path] for job in pages}) == 1
