@@ -235,3 +235,16 @@ def test_a_day_joined_by_wa_is_spanned_without_it() -> None:
     text = "يومي 28 فبراير و1 مارس 2023"
     spans = [d.text for d in find_dates(text, tokenize(text), REF).dates]
     assert spans == ["28 فبراير", "1 مارس 2023"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("انعقد الاجتماع في الـ15 من مارس 2024 بالرباط", ["2024-03-15"]),
+        ("انعقد الاجتماع في ال15 من مارس 2024 بالرباط", ["2024-03-15"]),
+        ("انعقد الاجتماع يومي الـ12 والـ13 من مارس 2024", ["2024-03-12", "2024-03-13"]),
+        ("شارك نحو الـ30 شخصا في اجتماع مارس 2024", []),  # a count, no day
+    ],
+)
+def test_a_day_number_written_with_the_article(text: str, expected: list[str]) -> None:
+    assert _dates(text) == expected

@@ -163,14 +163,20 @@ def _month_at(tokens: list[Token], i: int) -> tuple[int, int] | None:
 
 
 def _day_value(token: Token) -> tuple[int | None, bool]:
-    """(day number, carries a 'و' prefix) of a token like '14', 'و14' or 'فاتح'."""
+    """(day number, carries a 'و' prefix) of a token like '14', 'و14', 'الـ14' or 'فاتح'."""
     norm = token.norm
-    joined = norm.startswith("و") and norm[1:].isdigit()
-    digits = norm[1:] if joined else norm
-    if digits.isdigit() and len(digits) <= 2 and 1 <= int(digits) <= 31:
+    joined = norm.startswith("و") and bool(_bare_number(norm[1:]))
+    digits = _bare_number(norm[1:] if joined else norm)
+    if digits and len(digits) <= 2 and 1 <= int(digits) <= 31:
         return int(digits), joined
     day = vocab().day_words.get(strip_article(norm))
     return day, False
+
+
+def _bare_number(text: str) -> str:
+    """The digits of '14' or 'ال14' ("في الـ15 من مارس": the article on a number), else ''."""
+    digits = text[2:] if text.startswith("ال") else text
+    return digits if digits.isdigit() else ""
 
 
 def _weekday_of(token: Token) -> int | None:
