@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from sitegen import registry
+from sitegen.extract import extract_facts
 from sitegen.frontmatter import ContentError
 from sitegen.registry import Registry, default_registry, load_registry, per_registry
 
@@ -128,3 +130,23 @@ def test_per_registry_builds_once_per_registry_object() -> None:
 
     first, second = Registry(), Registry()
     assert (build(first), build(first), build(second)) == (1, 1, 2)  # an equal new one too
+
+
+REGISTRY = default_registry()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "topic"),
+    [
+        ("كأس إفريقيا للأمم", "sports_events_security"),  # the Maghrebi word order
+        ("كأس أمم إفريقيا", "sports_events_security"),
+        ("الطائرات المسيرة", "technology"),
+        ("الطائرات بدون طيار", "technology"),
+        ("السياج الحدودي", "border_security"),
+        ("تبييض الأموال", "money_laundering"),
+    ],
+)
+def test_repository_topic_cues_catch_the_press_spellings(phrase: str, topic: str) -> None:
+    text = f"عنوان\nتناولت المباحثات بين الجانبين تعزيز التعاون في مجال {phrase} بشكل فعال ومستمر."
+    facts = extract_facts(text, "made-up.txt", today=date(2026, 11, 23), registry=REGISTRY)
+    assert facts["topics"] == [topic]
