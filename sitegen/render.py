@@ -1116,7 +1116,7 @@ def _chunks(jobs: list[PageJob]) -> list[list[PageJob]]:
 
     List pages show the same events, each an item rendered once per language and
     kept (`Presenter.fragment`); split across workers, every worker renders most of
-    them again (1 s of CPU at 10,000 articles). An article's two pages share its
+    them again (0.3–0.6 s of CPU at 10,000 articles). An article's two pages share its
     body's HTML (`_body_html`). The first tasks go to the first idle workers.
     """
     lists: dict[str | None, list[PageJob]] = {}
