@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from sitegen.extract import extract_facts
 from sitegen.extract.clean import clean
 
 BODY = (
@@ -133,6 +136,8 @@ def test_a_related_list_label_in_the_header_is_a_menu_label() -> None:
         ("بقلم: سناء الكريمي", "سناء الكريمي"),
         ("إعداد يوسف لخضر", "يوسف لخضر"),
         ("تحرير : م. العلمي", "م. العلمي"),
+        ("بقلم: سناء الكريمي | 05/02/2024 على الساعة 10:15", "سناء الكريمي"),  # and a date
+        ("بقلم: سناء الكريمي - الرباط", "سناء الكريمي"),  # and a dateline
     ],
 )
 def test_a_byline_line_gives_the_author(line: str, author: str) -> None:
@@ -235,3 +240,21 @@ def test_a_tag_line_after_the_article_ends_it() -> None:
 def test_a_byline_that_names_no_one_gives_no_author(line: str, outlet: str | None) -> None:
     page = clean(f"عنوان الخبر الأمني\n{line}\n{BODY}", place_names=frozenset({"الرباط"}))
     assert (page.outlet, page.author, page.paragraphs) == (outlet, None, [BODY])
+
+
+@pytest.mark.parametrize("line", ["إعداد: هيئة التحرير", "بقلم: متابعة", "متابعة", "وكالات"])
+def test_a_byline_that_names_no_one_is_no_outlet_either(line: str) -> None:
+    page = clean(f"توقيف شبكة للمخدرات بطنجة\n{line}\n{BODY}")
+    assert (page.title, page.outlet, page.author) == ("توقيف شبكة للمخدرات بطنجة", None, None)
+    assert page.paragraphs == [BODY]
+
+
+def test_a_section_beside_the_outlet_is_no_author() -> None:
+    page = clean(f"Le360 | الأخبار\nتوقيف شبكة للمخدرات بطنجة\n{BODY}", frozenset({"le360"}))
+    assert (page.outlet, page.author, page.title) == ("Le360", None, "توقيف شبكة للمخدرات بطنجة")
+
+
+def test_a_dated_byline_gives_the_author_and_the_publication_date() -> None:
+    raw = f"توقيف شبكة للمخدرات بطنجة\nبقلم: سناء الكريمي | 05/02/2024 على الساعة 10:15\n{BODY}"
+    facts = extract_facts(raw, "made-up.txt", today=date(2026, 11, 23))
+    assert (facts["author_ar"], facts["published"]) == ("سناء الكريمي", "2024-02-05")

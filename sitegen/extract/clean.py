@@ -303,9 +303,7 @@ class _Header:
 
     def take(self, line: str) -> bool:
         """Consume a header line (title, outlet, byline); False if it is body."""
-        author = _byline(line)
-        if author and self.page.author is None:
-            self.page.author = author
+        if self.take_byline(line):
             return True
         if self._take_outlet_beside_headline(line):
             return True
@@ -322,6 +320,13 @@ class _Header:
             self.page.title = line
             return True
         return False
+
+    def take_byline(self, line: str) -> bool:
+        """A byline, and its author if it names one; False for other lines."""
+        is_byline, author = _byline(line)
+        if is_byline:
+            self.page.author = self.page.author or author
+        return is_byline
 
     def _take_outlet_beside_headline(self, line: str) -> bool:
         """A known outlet at either end of the headline, after or before a separator
@@ -385,17 +390,27 @@ class _Header:
         return True
 
 
-def _byline(line: str) -> str | None:
-    """The name, as written, in "بقلم: فلان" or "إعداد فلان"; None for other lines."""
+def _byline(line: str) -> tuple[bool, str | None]:
+    """Whether the line is a byline ("بقلم: فلان", "إعداد فلان", "بقلم: فلان | <date>"),
+    and the name as written: None for the words that name no one ("إعداد: هيئة التحرير")."""
+    if line_key(line) in _rules().not_authors:  # "متابعة", "وكالات" on a line of their own
+        return True, None
     words = _after_label(line, _rules().bylines)
-    if words and len(words) <= NAME_MAX_WORDS and not _SENTENCE_END.search(words[-1]):
-        return _author(" ".join(words))
-    return None
+    if not words:
+        return False, None
+    name = _DASH_SPLIT.split(" ".join(words), maxsplit=1)[0].strip()
+    if not name or _word_count(name) > NAME_MAX_WORDS or _SENTENCE_END.search(name):
+        return False, None
+    return True, _author(name)
 
 
 def _author(name: str) -> str | None:
-    """A byline's name, or None for the words that stand for none ("متابعة", "هيئة التحرير")."""
-    return None if line_key(name) in _rules().not_authors else name
+    """A byline's name, or None for the words that stand for none ("متابعة", "هيئة التحرير")
+    and for a section label ("Le360 | الأخبار": the outlet and its section)."""
+    key, rules = line_key(name), _rules()
+    if key in rules.not_authors or key in rules.exact or strip_article(key) in rules.exact:
+        return None
+    return name
 
 
 def _repeated_headline(lines: list[str], window: int = 12) -> str | None:
@@ -430,6 +445,8 @@ def clean(
             break
         if _is_meta_line(line):
             page.meta_lines.append(line)
+            if in_header:  # "بقلم: فلان | 05/02/2024 على الساعة 10:15"
+                header.take_byline(line)
             continue
         if is_furniture(line) or key in seen or (in_header and is_menu(line)):
             continue
