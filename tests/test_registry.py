@@ -150,3 +150,22 @@ def test_repository_topic_cues_catch_the_press_spellings(phrase: str, topic: str
     text = f"عنوان\nتناولت المباحثات بين الجانبين تعزيز التعاون في مجال {phrase} بشكل فعال ومستمر."
     facts = extract_facts(text, "made-up.txt", today=date(2026, 11, 23), registry=REGISTRY)
     assert facts["topics"] == [topic]
+
+
+@pytest.mark.parametrize(
+    ("body", "country"),
+    [
+        ("مكتب التحقيقات الفيدرالي", "US"),
+        ("الحرس المدني", "ES"),
+        ("المكتب الاتحادي للشرطة الجنائية", "DE"),
+    ],
+)
+def test_a_countrys_own_security_body_is_a_mention_of_it(body: str, country: str) -> None:
+    text = (
+        f"عنوان\nأجرى المدير العام للأمن الوطني مباحثات مع مديرة {body}، السيدة جانيت سميث، "
+        "حول تعزيز التعاون الثنائي في مجال مكافحة الإرهاب والجريمة المنظمة."
+    )
+    facts = extract_facts(text, "made-up.txt", today=date(2026, 11, 23), registry=REGISTRY)
+    assert country in facts["countries"]
+    (official,) = [o for o in facts["officials"] if o["name_ar"] == "جانيت سميث"]
+    assert official["country"] == country

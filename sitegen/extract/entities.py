@@ -230,8 +230,9 @@ def _add_countries(gaz: Gazetteer, registry: Registry) -> None:
             if phrase_key(phrase) not in blocked:
                 gaz.add("country", iso, phrase)
     for iso, forms in registry.country_forms.items():
-        for name in (*forms.get("names_ar", []), *forms.get("demonyms_ar", [])):
-            gaz.add("country", iso, name)
+        for key in ("names_ar", "demonyms_ar", "bodies_ar"):
+            for name in forms.get(key, []):
+                gaz.add("country", iso, name)
 
 
 _HYPHENS = frozenset("-\u2010\u2011")
