@@ -248,3 +248,17 @@ def test_a_day_joined_by_wa_is_spanned_without_it() -> None:
 )
 def test_a_day_number_written_with_the_article(text: str, expected: list[str]) -> None:
     assert _dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("آخر تحديث: 14 - مارس - 2024 | 18:20", ["2024-03-14"]),
+        ("نشر في 14/مارس/2024", ["2024-03-14"]),
+        ("الخميس 14–مارس–2024", ["2024-03-14"]),
+        ("من 13 - 15 مارس 2024", ["2024-03-13", "2024-03-14", "2024-03-15"]),  # a range still
+        ("12 - مارس 2024", []),  # one separator only: no such date
+    ],
+)
+def test_a_month_set_off_from_its_day_and_year_by_separators(text: str, expected) -> None:
+    assert _dates(text) == expected

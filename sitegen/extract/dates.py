@@ -316,6 +316,26 @@ def _year_after(tokens: list[Token], k: int) -> tuple[int | None, int]:
     return None, k
 
 
+_DATE_SEPARATORS = frozenset("-–/")
+
+
+def _separated_date(
+    tokens: list[Token], i: int, size: int
+) -> tuple[list[int], int, int, int] | None:
+    """([day], first token, year, end) of "14 - مارس - 2024" or "14/مارس/2024": a month
+    set off from its day and year by one separator, the same on both sides."""
+    before, after = i - 1, i + size
+    if before < 1 or after + 1 >= len(tokens):
+        return None
+    mark = tokens[before].text
+    if mark not in _DATE_SEPARATORS or tokens[after].text != mark:
+        return None
+    day, joined = _day_value(tokens[before - 1])
+    if day is None or joined or not _YEAR.match(tokens[after + 1].norm):
+        return None
+    return [day], before - 1, int(tokens[after + 1].norm), after + 2
+
+
 def _gloss_end(tokens: list[Token], k: int, number: int) -> int:
     """Past the same month in another calendar after a month ("أبريل/نيسان", "أبريل (نيسان)")."""
     mark = tokens[k].text if k < len(tokens) else ""
@@ -341,9 +361,14 @@ def _phrases(tokens: list[Token]) -> list[_Phrase]:
         if month is None:
             continue
         number, size = month
-        days, first = _days_before(tokens, i)
-        glossed = _gloss_end(tokens, i + size, number)
-        year, end = _year_after(tokens, glossed)
+        separated = _separated_date(tokens, i, size)
+        if separated is not None:  # "14 - مارس - 2024"
+            days, first, year, end = separated
+            glossed = end
+        else:
+            days, first = _days_before(tokens, i)
+            glossed = _gloss_end(tokens, i + size, number)
+            year, end = _year_after(tokens, glossed)
         relative, offset = None, None
         if year is None:
             relative, offset, end = _relative_after(tokens, end)
