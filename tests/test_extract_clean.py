@@ -258,3 +258,34 @@ def test_a_dated_byline_gives_the_author_and_the_publication_date() -> None:
     raw = f"توقيف شبكة للمخدرات بطنجة\nبقلم: سناء الكريمي | 05/02/2024 على الساعة 10:15\n{BODY}"
     facts = extract_facts(raw, "made-up.txt", today=date(2026, 11, 23))
     assert (facts["author_ar"], facts["published"]) == ("سناء الكريمي", "2024-02-05")
+
+
+PLACES = frozenset({"الرباط", "الدار البيضاء"})
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        ("الرباط - 20 ماي 2024 (ومع) - ", "الرباط - 20 ماي 2024 (ومع) - "),
+        ("الرباط ـ «القدس العربي»: ", "الرباط ـ «القدس العربي»: "),
+        ("الدار البيضاء – 3 مارس 2024 – ", "الدار البيضاء – 3 مارس 2024 – "),
+        ("الرباط (رويترز) - ", "الرباط (رويترز) - "),
+        ("الرباط - ", "الرباط - "),
+        ("باريس - ", ""),  # not a place the registry knows
+        ("الرباط عاصمة المملكة - ", ""),  # a sentence about Rabat
+    ],
+)
+def test_the_dateline_the_article_opens_with(opening: str, dateline: str) -> None:
+    page = clean(f"توقيف شبكة للمخدرات بطنجة\n{opening}{BODY}", place_names=PLACES)
+    assert page.dateline == dateline
+    assert page.paragraphs[0] == f"{opening}{BODY}"  # the body keeps it, as written
+
+
+def test_a_wire_datelines_date_is_the_publication_date_and_not_the_events() -> None:
+    raw = (
+        "خبر أمني\nالرباط - 21 ماي 2024 (ومع) - أجرى المدير العام للأمن الوطني، يوم الإثنين"
+        " بالرباط، مباحثات مع وفد أمني إسباني حول سبل مكافحة الإرهاب والجريمة المنظمة."
+    )
+    facts = extract_facts(raw, "made-up.txt", today=date(2026, 11, 23))
+    assert (facts["published"], facts["event_date"]) == ("2024-05-21", "2024-05-20")
+    assert facts["summary_ar"].startswith("أجرى المدير العام للأمن الوطني")

@@ -79,7 +79,7 @@ def _summary(page: Page, lead: int | None) -> str:
     if lead is None:
         return page.title or ""
     summary = ""
-    for sentence in _SENTENCE.split(page.paragraphs[lead]):
+    for sentence in _SENTENCE.split(_without_dateline(page, lead)):
         if summary and len(summary) + len(sentence) > SUMMARY_MAX_CHARS:
             break
         summary = f"{summary} {sentence}".strip()
@@ -88,6 +88,12 @@ def _summary(page: Page, lead: int | None) -> str:
     if len(summary) > SUMMARY_MAX_CHARS:
         summary = summary[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0].rstrip("،, ") + "…"
     return summary
+
+
+def _without_dateline(page: Page, index: int) -> str:
+    """Paragraph `index` without the dateline the article opens with ("الرباط - (ومع) - ")."""
+    paragraph = page.paragraphs[index]
+    return paragraph[len(page.dateline) :] if index == 0 else paragraph
 
 
 def _event_date(
@@ -159,6 +165,8 @@ def _paragraph_tokens(
         return (0, 0)
     start = offset + sum(len(p) + 1 for p in page.paragraphs[:index])
     end = start + len(page.paragraphs[index])
+    if index == 0:
+        start += len(page.dateline)  # its date is the page's, not the event's
     first = next((i for i, t in enumerate(tokens) if t.start >= start), len(tokens))
     last = next((i for i in range(first, len(tokens)) if tokens[i].start >= end), len(tokens))
     return first, last

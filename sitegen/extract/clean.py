@@ -62,6 +62,7 @@ class Page:
     author: str | None = None
     meta_lines: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    dateline: str = ""  # where the first paragraph opens with one: "الرباط - 20 ماي 2024 (ومع) - "
 
     @property
     def body(self) -> str:
@@ -458,4 +459,41 @@ def clean(
             continue
         in_header = in_header and not _is_body_line(line)
         page.paragraphs.append(line)
+    if page.paragraphs:
+        page.dateline = _dateline(page.paragraphs[0], place_names)
+        if _DATE_IN_DATELINE.search(page.dateline):
+            page.meta_lines.append(page.dateline)  # after the header's own date lines
     return page
+
+
+_DATELINE_SEPARATOR = r"\s*[-–—ـ:]\s*"
+_DATELINE_PLACE = re.compile(
+    rf"(?P<place>[^\s:()«»]+(?: [^\s:()«»]+)?)(?:{_DATELINE_SEPARATOR}|\s+(?=[(«]))"
+)
+# After the place: a date, an agency in brackets or an outlet in quotes, or both, then
+# a separator ("الرباط - 20 ماي 2024 (ومع) - ", "الرباط ـ «القدس العربي»: ").
+_DATELINE_REST = re.compile(
+    r"(?P<date>[^()«»:\-–—ـ]{4,40}?)?\s*(?:\([^()]{1,24}\)|«[^«»]{1,40}»)"
+    + _DATELINE_SEPARATOR
+    + r"|(?P<only_date>[^()«»:\-–—ـ]{4,40}?)"
+    + _DATELINE_SEPARATOR
+)
+_DATE_IN_DATELINE = re.compile(r"\d")
+
+
+def _dateline(paragraph: str, place_names: frozenset[str]) -> str:
+    """The dateline the article opens with, as written, or "".
+
+    A known place and a separator ("الرباط - "), with what wire copy puts after it: a
+    date, the agency or the outlet ("الرباط - 20 ماي 2024 (ومع) - ").
+    """
+    head = _DATELINE_PLACE.match(paragraph)
+    if head is None or line_key(head["place"]) not in place_names:
+        return ""
+    rest = _DATELINE_REST.match(paragraph, head.end())
+    if rest is None:
+        return paragraph[: head.end()]
+    date_text = rest["date"] or rest["only_date"]
+    if date_text and not _is_date_text(date_text.strip()):
+        return paragraph[: head.end()]
+    return paragraph[: rest.end()]
