@@ -235,7 +235,12 @@ def test_a_tag_line_after_the_article_ends_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "outlet"), [("جريدة الشمال - متابعة", "جريدة الشمال"), ("الرباط - هيئة التحرير", None)]
+    ("line", "outlet"),
+    [
+        ("جريدة الشمال - متابعة", "جريدة الشمال"),
+        ("الرباط - هيئة التحرير", None),
+        ("جريدة الشمال - رئاسة التحرير", "جريدة الشمال"),
+    ],
 )
 def test_a_byline_that_names_no_one_gives_no_author(line: str, outlet: str | None) -> None:
     page = clean(f"عنوان الخبر الأمني\n{line}\n{BODY}", place_names=frozenset({"الرباط"}))
