@@ -376,3 +376,10 @@ def test_a_name_set_off_after_a_role_may_end_in_a_family_name_with_the_article(
 )
 def test_an_aside_between_commas_after_a_role_is_no_name(registry, aside) -> None:
     assert _officials(registry, f"وقال وزير الداخلية، {aside}، إن التعاون مستمر.") == {}
+
+
+@pytest.mark.parametrize("after", ["بنظيره المغربي", "لنظيره المغربي", "السيد كريم التجريبي"])
+def test_a_name_after_a_role_ends_at_a_role_head_or_title(registry, after) -> None:
+    sentence = f"والتقى المدير العام للشرطة البرتغالية جواو كوستا {after} في لشبونة."
+    official = _officials(registry, sentence)["جواو كوستا"]
+    assert official["role_ar"] == "المدير العام للشرطة البرتغالية"

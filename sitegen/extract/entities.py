@@ -791,14 +791,19 @@ def _family_name_span(tokens: list[Token], start: int, end: int, covered: set[in
 
 def _role_then_name(tokens: list[Token], head: int, covered: set[int]) -> list[Candidate]:
     """'الرئيس الفرنسي إيمانويل ماكرون': a definite role phrase, then the name."""
-    v = vocabulary()
     for start in range(head + 2, min(len(tokens), head + 8)):
         if _is_stop(tokens[start]) or not _definite_complement(tokens, head, start):
             return []
         end = _name_span(tokens, start, covered)
-        if end and (_followed_by_boundary(tokens, end) or _is_in(tokens[end], v.stopwords)):
+        if end and (_followed_by_boundary(tokens, end) or _ends_at_a_kind(tokens, end)):
             return [Candidate(start, end, _role_up_to(tokens, head, start, end))]
     return []
+
+
+def _ends_at_a_kind(tokens: list[Token], end: int) -> bool:
+    """A stopword, role head or title after a name ends it: "… جوزيه كارنيرو بنظيره …"."""
+    v = vocabulary()
+    return _is_in(tokens[end], v.stopwords) or bool(_kind(tokens[end].norm) & (_ROLE_HEAD | _TITLE))
 
 
 def _role_up_to(tokens: list[Token], head: int, start: int, end: int) -> tuple[int, int]:
