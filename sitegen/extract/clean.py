@@ -461,7 +461,7 @@ def clean(
         page.paragraphs.append(line)
     if page.paragraphs:
         page.dateline = _dateline(page.paragraphs[0], place_names)
-        if _DATE_IN_DATELINE.search(page.dateline):
+        if _DIGIT.search(page.dateline):
             page.meta_lines.append(page.dateline)  # after the header's own date lines
     return page
 
@@ -478,7 +478,7 @@ _DATELINE_REST = re.compile(
     + r"|(?P<only_date>[^()«»:\-–—ـ]{4,40}?)"
     + _DATELINE_SEPARATOR
 )
-_DATE_IN_DATELINE = re.compile(r"\d")
+_DIGIT = re.compile(r"\d")
 
 
 def _dateline(paragraph: str, place_names: frozenset[str]) -> str:

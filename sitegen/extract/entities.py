@@ -795,12 +795,12 @@ def _role_then_name(tokens: list[Token], head: int, covered: set[int]) -> list[C
         if _is_stop(tokens[start]) or not _definite_complement(tokens, head, start):
             return []
         end = _name_span(tokens, start, covered)
-        if end and (_followed_by_boundary(tokens, end) or _ends_at_a_kind(tokens, end)):
+        if end and (_followed_by_boundary(tokens, end) or _closes_a_name(tokens, end)):
             return [Candidate(start, end, _role_up_to(tokens, head, start, end))]
     return []
 
 
-def _ends_at_a_kind(tokens: list[Token], end: int) -> bool:
+def _closes_a_name(tokens: list[Token], end: int) -> bool:
     """A stopword, role head or title after a name ends it: "… جوزيه كارنيرو بنظيره …"."""
     v = vocabulary()
     return _is_in(tokens[end], v.stopwords) or bool(_kind(tokens[end].norm) & (_ROLE_HEAD | _TITLE))
