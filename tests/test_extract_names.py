@@ -383,3 +383,21 @@ def test_a_name_after_a_role_ends_at_a_role_head_or_title(registry, after) -> No
     sentence = f"والتقى المدير العام للشرطة البرتغالية جواو كوستا {after} في لشبونة."
     official = _officials(registry, sentence)["جواو كوستا"]
     assert official["role_ar"] == "المدير العام للشرطة البرتغالية"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وحضر القائم بالأعمال بالسفارة البرتغالية، السيد جواو كوستا، حفل التوقيع.",
+        "وقال جواو كوستا، القائم بأعمال السفارة البرتغالية، إن التعاون مستمر.",
+    ],
+)
+def test_a_charge_daffaires_has_a_role(registry, sentence) -> None:
+    official = _officials(registry, sentence)["جواو كوستا"]
+    assert official["role_ar"].startswith("القائم")
+    assert official["country"] == "PT"
+
+
+def test_existing_cooperation_is_no_role(registry) -> None:
+    sentence = "ونوه الجانبان بالتعاون القائم بين البلدين، السيد جواو كوستا، بحضور الوفد."
+    assert _officials(registry, sentence)["جواو كوستا"]["role_ar"] is None

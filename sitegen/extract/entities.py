@@ -140,6 +140,7 @@ class Vocabulary:
     plural_titles: frozenset[str]  # "السيدين": more than one name follows, joined by "و"
     title_rests: dict[str, tuple[tuple[str, ...], ...]]  # by first word, longest first
     role_heads: frozenset[str]
+    paired_heads: dict[str, frozenset[str]]  # "القائم" → {"بالاعمال", …}: a head before those
     host_verbs: frozenset[str]  # "استقبل": the role phrase after its subject is its object
     role_enders: frozenset[str]  # "… للشرطة الاجتماع": what a role without a comma ends at
     chain_heads: frozenset[str]  # "مساعد" of "مساعد وزير …": a role's first head only
@@ -171,6 +172,15 @@ def _rests(phrases: Iterable[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {first: tuple(group) for first, group in by_first.items()}
 
 
+def _pairs(phrases: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each two-word phrase's second word (as written, normalised), by its first word."""
+    pairs: dict[str, set[str]] = {}
+    for phrase in phrases:
+        first, second = phrase.split()
+        pairs.setdefault(strip_article(normalize(first)), set()).add(normalize(second))
+    return {first: frozenset(seconds) for first, seconds in pairs.items()}
+
+
 @cache
 def vocabulary() -> Vocabulary:
     data = load_data("entities")
@@ -179,6 +189,7 @@ def vocabulary() -> Vocabulary:
         plural_titles=_norm_words(data["plural_titles"]),
         title_rests=_rests(data["titles"]),
         role_heads=_norm_words(data["role_heads"]),
+        paired_heads=_pairs(data["paired_role_heads"]),
         host_verbs=_norm_words(data["host_verbs"]),
         role_enders=_norm_words(data["role_enders"]),
         chain_heads=_norm_words(data["chain_heads"]),
@@ -529,9 +540,18 @@ def _role_before(tokens: list[Token], end: int) -> int | None:
     for j in range(end - 1, max(-1, end - _ROLE_WINDOW), -1):
         if _is_stop(tokens[j]) or _is_in(tokens[j], v.relatives):
             return None
-        if _is_in(tokens[j], v.role_heads):
+        if _role_head_at(tokens, j):
             return _chain_start(tokens, j)
     return None
+
+
+def _role_head_at(tokens: list[Token], j: int) -> bool:
+    """A role's first word: a role head, or the first of a pair ("القائم بالأعمال")."""
+    v = vocabulary()
+    if _is_in(tokens[j], v.role_heads):
+        return True
+    seconds = v.paired_heads.get(strip_article(tokens[j].norm))
+    return seconds is not None and j + 1 < len(tokens) and tokens[j + 1].norm in seconds
 
 
 def _chain_start(tokens: list[Token], head: int) -> int:
@@ -566,7 +586,7 @@ def _role_after(tokens: list[Token], start: int) -> tuple[int, int] | None:
 
     One joined by "و" ("فلان، والملحق الأمني …") is the next person's, not this one's.
     """
-    if start >= len(tokens) or not _is_in(tokens[start], vocabulary().role_heads):
+    if start >= len(tokens) or not _role_head_at(tokens, start):
         return None
     if _conjoined(tokens[start]):
         return None
