@@ -822,8 +822,7 @@ def _role_then_name(tokens: list[Token], head: int, covered: set[int]) -> list[C
 
 def _closes_a_name(tokens: list[Token], end: int) -> bool:
     """A stopword, role head or title after a name ends it: "… جوزيه كارنيرو بنظيره …"."""
-    v = vocabulary()
-    return _is_in(tokens[end], v.stopwords) or bool(_kind(tokens[end].norm) & (_ROLE_HEAD | _TITLE))
+    return bool(_kind(tokens[end].norm))
 
 
 def _role_up_to(tokens: list[Token], head: int, start: int, end: int) -> tuple[int, int]:

@@ -87,8 +87,7 @@ def normalize(text: str) -> str:
 
 def normalize_prepared(text: str) -> str:
     """`normalize` for text already through `unicode_normalize` (one pass per article)."""
-    text = dediac_ar(text).replace(_TATWEEL, "")  # fold_arabic_letters, inlined: hot
-    text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(text)))
+    text = fold_arabic_letters(text)
     if _NEEDS_FOLD.search(text):
         text = text.translate(_FOLD)
     return text.lower()
